@@ -1,0 +1,16 @@
+import type { Config } from "jest";
+
+const config: Config = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/spec"],
+  testMatch: ["**/*.spec.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }],
+  },
+  moduleNameMapper: {
+    "^chatkit-rx$": "<rootDir>/index.ts",
+  },
+  testTimeout: 30_000,
+};
+
+export default config;
