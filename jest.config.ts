@@ -5,7 +5,7 @@ const config: Config = {
   roots: ["<rootDir>/spec"],
   testMatch: ["**/*.spec.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }],
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
   moduleNameMapper: {
     "^chatkit-rx$": "<rootDir>/index.ts",

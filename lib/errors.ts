@@ -75,6 +75,8 @@ export class TemplateUndefinedError extends WidgetTemplateError {
   override readonly name: string = "TemplateUndefinedError";
   /** The undefined expression as written in the template, e.g. `user.name`. */
   readonly variable: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
 
   constructor(
     context: WidgetErrorContext,
@@ -85,10 +87,13 @@ export class TemplateUndefinedError extends WidgetTemplateError {
     super(
       context,
       `"${variable}" is undefined: the data has no such value${formatPosition(position)}. ` +
-        `Pass it in the data, or guard it in the template with \`is defined\` or \`| default(...)\`.`,
+        `Pass it in the data, or guard it in the template ` +
+        `(Jinja: \`is defined\` or \`| default(...)\`; Handlebars: \`{{#if ...}}\`).`,
       options,
     );
     this.variable = variable;
+    this.line = position.line;
+    this.column = position.column;
   }
 }
 
