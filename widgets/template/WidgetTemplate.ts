@@ -1,0 +1,318 @@
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { z } from "zod";
+import {
+  WidgetDataError,
+  WidgetFileError,
+  WidgetRootError,
+  WidgetTemplateError,
+  type DataIssue,
+  type WidgetErrorContext,
+} from "../../lib/errors";
+import type { WidgetRoot } from "../components";
+import { WIDGET_ROOT_TYPES } from "../components";
+import { handlebarsEngine } from "../engines/handlebars";
+import { jinjaEngine } from "../engines/jinja";
+import type { CompiledTemplate, TemplateEngine } from "../engines/TemplateEngine";
+import { dropNulls } from "../serialize";
+import { compileDataValidator, type DataValidator } from "./dataValidator";
+import { normalizeData } from "./normalizeData";
+import { parseRenderedJson } from "./parseRenderedJson";
+import { decodeStudioState } from "./studioState";
+import { WidgetDefinitionSchema, type TemplateEngineName, type WidgetDefinition } from "./WidgetDefinition";
+
+/** What `new WidgetTemplate(...)` takes: a `.widget` file's content; `version` defaults to "1.0", `engine` to "jinja". */
+export interface WidgetDefinitionInput {
+  readonly name: string;
+  readonly template: string;
+  /** Only "1.0" is supported; anything else is a `WidgetFileError` naming the version. */
+  readonly version?: string;
+  readonly jsonSchema?: Record<string, unknown> | null;
+  readonly engine?: TemplateEngineName;
+  readonly outputJsonPreview?: unknown;
+  readonly encodedWidget?: string | null;
+  readonly [key: string]: unknown;
+}
+
+export interface WidgetTemplateConfig {
+  /** Check the data against the definition's `jsonSchema` before rendering. Default: true. */
+  readonly validate?: boolean;
+  /** A zod schema for the data: `build` parses its input with it first, and the template's data type follows it. */
+  readonly schema?: z.ZodType;
+  /** The file the definition came from; set by `fromFile`, shown in every error. */
+  readonly file?: string;
+}
+
+export interface WidgetFileConfig extends WidgetTemplateConfig {
+  /** Directory that a relative path is resolved against. Default: `process.cwd()`. */
+  readonly baseDir?: string;
+}
+
+export interface HandlebarsTemplateConfig extends WidgetTemplateConfig {
+  readonly name: string;
+  readonly jsonSchema?: Record<string, unknown>;
+}
+
+/** The result of `safeBuild`: a discriminated union, like zod's `safeParse`. */
+export type SafeBuildResult =
+  { success: true; widget: WidgetRoot } | { success: false; error: WidgetTemplateError };
+
+/** A config whose `schema` fixes the template's data type. */
+type WithSchema<TConfig, TSchema extends z.ZodType> = TConfig & { readonly schema: TSchema };
+
+const ENGINES: Readonly<Record<TemplateEngineName, TemplateEngine>> = {
+  jinja: jinjaEngine,
+  handlebars: handlebarsEngine,
+};
+
+const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
+
+/**
+ * A widget template: a Studio `.widget` file (or a hand-written Handlebars
+ * template) compiled once, built many times.
+ *
+ * `build(data)` normalises the data, checks it (zod schema and/or the
+ * definition's `jsonSchema`), renders, parses the JSON and drops `null`
+ * props, then checks that the result is a widget root. Every failure is a
+ * `WidgetTemplateError` subclass naming the widget and file.
+ *
+ * @example
+ * const card = WidgetTemplate.fromFile("widgets/channel-message.widget", { baseDir: __dirname });
+ * const widget = card.build({ channel: "#general", text: "Hello" });
+ */
+export class WidgetTemplate<TData = object> {
+  readonly name: string;
+  readonly file: string | undefined;
+  readonly engine: TemplateEngineName;
+  readonly definition: WidgetDefinition;
+  /** The Studio's default data, when the file carries it (in `encodedWidget`). */
+  readonly defaultData: Readonly<Record<string, unknown>> | undefined;
+
+  readonly #compiled: CompiledTemplate;
+  readonly #validator: DataValidator | undefined;
+  readonly #schema: z.ZodType | undefined;
+  readonly #context: WidgetErrorContext;
+
+  constructor(definition: WidgetDefinitionInput, config: WidgetTemplateConfig = {}) {
+    const context: WidgetErrorContext = {
+      file: config.file,
+      widget: typeof definition.name === "string" ? definition.name : undefined,
+    };
+    this.definition = parseDefinition({ version: "1.0", ...definition }, context);
+    this.name = this.definition.name;
+    this.file = config.file;
+    this.engine = this.definition.engine ?? "jinja";
+    this.defaultData = decodeStudioState(this.definition.encodedWidget).defaultState;
+    this.#context = context;
+    this.#schema = config.schema;
+    this.#compiled = ENGINES[this.engine].compile(this.definition.template, context);
+    const jsonSchema = this.definition.jsonSchema;
+    this.#validator =
+      config.validate === false || jsonSchema == null || Object.keys(jsonSchema).length === 0
+        ? undefined
+        : compileSchema(jsonSchema, context);
+  }
+
+  /**
+   * Loads a `.widget` file. `path` is a `URL` (`file:`), an absolute path, or
+   * a path relative to `config.baseDir` (default: the working directory).
+   * Synchronous, because templates are loaded once at start-up; see
+   * `fromFileAsync` for the promise form.
+   */
+  static fromFile<TSchema extends z.ZodType>(
+    path: string | URL,
+    config: WithSchema<WidgetFileConfig, TSchema>,
+  ): WidgetTemplate<z.input<TSchema>>;
+  static fromFile(path: string | URL, config?: WidgetFileConfig): WidgetTemplate;
+  static fromFile(path: string | URL, config: WidgetFileConfig = {}): WidgetTemplate<unknown> {
+    const file = resolveWidgetPath(path, config.baseDir);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw unreadable(file, error);
+    }
+    return WidgetTemplate.fromText(text, file, config);
+  }
+
+  /** `fromFile`, reading the file without blocking. */
+  static fromFileAsync<TSchema extends z.ZodType>(
+    path: string | URL,
+    config: WithSchema<WidgetFileConfig, TSchema>,
+  ): Promise<WidgetTemplate<z.input<TSchema>>>;
+  static fromFileAsync(path: string | URL, config?: WidgetFileConfig): Promise<WidgetTemplate>;
+  static async fromFileAsync(
+    path: string | URL,
+    config: WidgetFileConfig = {},
+  ): Promise<WidgetTemplate<unknown>> {
+    const file = resolveWidgetPath(path, config.baseDir);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw unreadable(file, error);
+    }
+    return WidgetTemplate.fromText(text, file, config);
+  }
+
+  /** A hand-written Handlebars template (see the Handlebars engine for its JSON-safe rules). */
+  static fromHandlebars<TSchema extends z.ZodType>(
+    source: string,
+    config: WithSchema<HandlebarsTemplateConfig, TSchema>,
+  ): WidgetTemplate<z.input<TSchema>>;
+  static fromHandlebars(source: string, config: HandlebarsTemplateConfig): WidgetTemplate;
+  static fromHandlebars(source: string, config: HandlebarsTemplateConfig): WidgetTemplate<unknown> {
+    return new WidgetTemplate<unknown>(
+      { name: config.name, template: source, engine: "handlebars", jsonSchema: config.jsonSchema ?? null },
+      config,
+    );
+  }
+
+  private static fromText<TData>(
+    text: string,
+    file: string,
+    config: WidgetTemplateConfig,
+  ): WidgetTemplate<TData> {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new WidgetFileError({ file }, `the file is not valid JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new WidgetFileError({ file }, "the file must hold a JSON object (a widget definition)");
+    }
+    const record = json as Record<string, unknown>;
+    if (!("version" in record)) {
+      throw new WidgetFileError(
+        { file, widget: stringOrUndefined(record["name"]) },
+        'missing "version": a .widget file declares version "1.0"',
+      );
+    }
+    return new WidgetTemplate<TData>(record as unknown as WidgetDefinitionInput, { ...config, file });
+  }
+
+  /** Renders the widget for `data`; throws a `WidgetTemplateError` subclass on any failure. */
+  build(data?: TData): WidgetRoot {
+    const normalized = this.#checkData(data);
+    const text = this.#compiled.render(normalized);
+    const widget = dropNulls(parseRenderedJson(text, this.#context));
+    return this.#checkRoot(widget);
+  }
+
+  /** `build` that returns the error instead of throwing it (a misuse `TypeError` still throws). */
+  safeBuild(data?: TData): SafeBuildResult {
+    try {
+      return { success: true, widget: this.build(data) };
+    } catch (error) {
+      if (error instanceof WidgetTemplateError) return { success: false, error };
+      throw error;
+    }
+  }
+
+  /** Every way `data` fails the template's schemas (empty when it is fine), without rendering. */
+  validate(data?: TData): readonly DataIssue[] {
+    try {
+      this.#checkData(data);
+      return [];
+    } catch (error) {
+      if (error instanceof WidgetDataError) return error.issues;
+      throw error;
+    }
+  }
+
+  #checkData(data: TData | undefined): Record<string, unknown> {
+    let input: unknown = data;
+    if (this.#schema !== undefined) {
+      const parsed = this.#schema.safeParse(input);
+      if (!parsed.success) {
+        throw new WidgetDataError(
+          this.#context,
+          parsed.error.issues.map((issue) => ({ path: formatZodPath(issue.path), message: issue.message })),
+        );
+      }
+      input = parsed.data;
+    }
+    const normalized = normalizeData(input, `WidgetTemplate("${this.name}").build`);
+    const issues = this.#validator?.(normalized) ?? [];
+    if (issues.length > 0) throw new WidgetDataError(this.#context, issues);
+    return normalized;
+  }
+
+  #checkRoot(value: unknown): WidgetRoot {
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      const type = (value as { type?: unknown }).type;
+      if (typeof type === "string" && ROOT_TYPES.has(type)) return value as WidgetRoot;
+    }
+    throw new WidgetRootError(this.#context, describeFound(value));
+  }
+}
+
+function parseDefinition(definition: Record<string, unknown>, context: WidgetErrorContext): WidgetDefinition {
+  if (definition["version"] !== "1.0") {
+    throw new WidgetFileError(
+      context,
+      `unsupported version ${JSON.stringify(definition["version"])}: this library reads version "1.0"`,
+    );
+  }
+  const parsed = WidgetDefinitionSchema.safeParse(definition);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `"${issue.path.join(".")}": ${issue.message}`);
+  throw new WidgetFileError(context, `not a widget definition: ${problems.join("; ")}`);
+}
+
+function compileSchema(jsonSchema: Record<string, unknown>, context: WidgetErrorContext): DataValidator {
+  try {
+    return compileDataValidator(jsonSchema);
+  } catch (error) {
+    throw new WidgetFileError(
+      context,
+      `its jsonSchema is not a valid JSON Schema: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function resolveWidgetPath(path: string | URL, baseDir: string | undefined): string {
+  if (path instanceof URL) return fileURLToPath(path);
+  if (typeof path !== "string" || path.length === 0) {
+    throw new TypeError(`WidgetTemplate.fromFile: expected a path or file URL, got ${JSON.stringify(path)}`);
+  }
+  if (path.startsWith("file:")) return fileURLToPath(path);
+  return isAbsolute(path) ? path : resolve(baseDir ?? process.cwd(), path);
+}
+
+function unreadable(file: string, error: unknown): WidgetFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;
+  return new WidgetFileError({ file }, `cannot read the widget file: ${reason}`, { cause: error });
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function formatZodPath(path: readonly PropertyKey[]): string {
+  let text = "data";
+  for (const key of path) {
+    if (typeof key === "number") text += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) text += `.${key}`;
+    else text += `[${JSON.stringify(String(key))}]`;
+  }
+  return text;
+}
+
+function describeFound(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null || value === undefined) return "nothing (null)";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === "string" ? `type "${type}"` : "an object without a `type`";
+}
