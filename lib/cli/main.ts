@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { parseArgs } from "node:util";
+import { checkWidget } from "../../widgets/checkWidget";
+import { WidgetTemplate } from "../../widgets/template/WidgetTemplate";
+import { WidgetTemplateError } from "../errors";
+import { firstDifference } from "./firstDifference";
+
+const USAGE = `Usage:
+  chatkit-rx check [--strict] <file.widget...>
+      Load, compile and render each file with the Studio's default data, compare with
+      its outputJsonPreview and validate the widget. One line per problem; exit code 1
+      if any error (with --strict, any warning too).
+  chatkit-rx render <file.widget> [--data data.json]
+      Print the widget JSON built from the data (default: the Studio's default data).
+`;
+
+/** Where the command line writes; injectable so that it can be driven in-process too. */
+export interface ConsoleOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const processOutput: ConsoleOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs the command line; resolves to the exit code (0 ok, 1 problems found, 2 usage error). */
+export async function main(argv: readonly string[], output: ConsoleOutput = processOutput): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "check":
+        return await check(rest, output);
+      case "render":
+        return render(rest, output);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        output.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        output.err(`chatkit-rx: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.err(`chatkit-rx ${command}: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+/** Runs `parseArgs`, turning its complaints into usage errors (exit code 2). */
+function parsing<T>(parseArguments: () => T): T {
+  try {
+    return parseArguments();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function displayPath(file: string): string {
+  const shown = relative(process.cwd(), file);
+  return shown.startsWith("..") ? file : shown;
+}
+
+async function check(args: readonly string[], output: ConsoleOutput): Promise<number> {
+  const { values, positionals } = parsing(() =>
+    parseArgs({ args: [...args], options: { strict: { type: "boolean" } }, allowPositionals: true }),
+  );
+  if (positionals.length === 0) throw new UsageError("name at least one .widget file");
+  let errors = 0;
+  let warnings = 0;
+  const report = (file: string, level: "error" | "warning", message: string) => {
+    if (level === "error") errors++;
+    else warnings++;
+    output.out(`${displayPath(file)}: ${level}: ${message}`);
+  };
+  for (const file of positionals) {
+    let template: WidgetTemplate;
+    try {
+      template = await WidgetTemplate.fromFileAsync(file);
+    } catch (error) {
+      report(file, "error", describe(error));
+      continue;
+    }
+    const { defaultData, definition } = template;
+    const preview = definition.outputJsonPreview;
+    if (defaultData !== undefined) {
+      const built = template.safeBuild(defaultData);
+      if (!built.success) {
+        report(file, "error", `rendering the Studio's default data failed: ${built.error.detail}`);
+        continue;
+      }
+      if (preview !== undefined && preview !== null) {
+        const difference = firstDifference(preview, built.widget);
+        if (difference !== undefined) {
+          report(
+            file,
+            "error",
+            `the widget rendered from the default data differs from outputJsonPreview at ${difference.path}: ` +
+              `preview has ${JSON.stringify(difference.expected) ?? "nothing"}, rendered ${JSON.stringify(difference.actual) ?? "nothing"}`,
+          );
+        }
+      }
+      for (const warning of checkWidget(built.widget))
+        report(file, "warning", `${warning.path}: ${warning.message}`);
+    } else if (preview !== undefined && preview !== null) {
+      for (const warning of checkWidget(preview)) {
+        report(file, "warning", `outputJsonPreview ${warning.path}: ${warning.message}`);
+      }
+    }
+  }
+  const failed = errors > 0 || (values.strict === true && warnings > 0);
+  output.err(
+    `checked ${positionals.length} file${positionals.length === 1 ? "" : "s"}: ` +
+      `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
+  );
+  return failed ? 1 : 0;
+}
+
+function render(args: readonly string[], output: ConsoleOutput): number {
+  const { values, positionals } = parsing(() =>
+    parseArgs({ args: [...args], options: { data: { type: "string", short: "d" } }, allowPositionals: true }),
+  );
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError("name exactly one .widget file");
+  try {
+    const template = WidgetTemplate.fromFile(file);
+    const data = typeof values.data === "string" ? readDataFile(values.data) : template.defaultData;
+    output.out(JSON.stringify(template.build(data ?? {}), null, 2));
+    return 0;
+  } catch (error) {
+    output.err(`${displayPath(file)}: error: ${describe(error)}`);
+    return 1;
+  }
+}
+
+function readDataFile(path: string): object {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new DataFileError(`cannot read the data file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new DataFileError(`the data file ${path} must hold a JSON object`);
+  }
+  return data;
+}
+
+class DataFileError extends Error {}
+
+function describe(error: unknown): string {
+  if (error instanceof WidgetTemplateError) return error.detail;
+  if (error instanceof DataFileError || error instanceof TypeError) return error.message;
+  throw error;
+}
