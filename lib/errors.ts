@@ -160,3 +160,51 @@ function formatPosition(position: TemplatePosition): string {
     ? ` (template line ${position.line})`
     : ` (template line ${position.line}, column ${position.column})`;
 }
+
+/** Why an update could not be applied. */
+export type WidgetUpdateErrorReason =
+  /** No item with `item_id` in the list. */
+  | "unknown-item"
+  /** The update does not fit the item (a widget update for an assistant message...). */
+  | "wrong-item-type"
+  /** No component with `component_id` in the widget. */
+  | "unknown-component"
+  /** More than one component has `component_id`, so the target is ambiguous. */
+  | "duplicate-component"
+  /** A text delta names a component that is not a `Text`/`Markdown` with a string `value`. */
+  | "not-streaming-text";
+
+/**
+ * A client-side reducer was given an update it cannot apply to the state it
+ * holds: the events are out of order, belong to another stream, or the
+ * server broke the protocol. The state is left as it was; resynchronise by
+ * reloading the item (or the thread).
+ */
+export class WidgetUpdateError extends ChatKitRxError {
+  override readonly name: string = "WidgetUpdateError";
+  readonly reason: WidgetUpdateErrorReason;
+  /** The update's `type`, e.g. `widget.streaming_text.value_delta`. */
+  readonly updateType: string;
+  /** The `item_id` of the event, when the failure was found at item level. */
+  readonly itemId: string | undefined;
+  /** The `component_id` of the update, when it has one. */
+  readonly componentId: string | undefined;
+  /** The message without the update type and item prefix and the advice. */
+  readonly detail: string;
+
+  constructor(fields: {
+    readonly reason: WidgetUpdateErrorReason;
+    readonly updateType: string;
+    readonly itemId?: string | undefined;
+    readonly componentId?: string | undefined;
+    readonly detail: string;
+  }) {
+    const item = fields.itemId === undefined ? "" : ` (item "${fields.itemId}")`;
+    super(`${fields.updateType}${item}: ${fields.detail}. Reload the item to resynchronise.`);
+    this.detail = fields.detail;
+    this.reason = fields.reason;
+    this.updateType = fields.updateType;
+    this.itemId = fields.itemId;
+    this.componentId = fields.componentId;
+  }
+}

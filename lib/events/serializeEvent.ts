@@ -1,0 +1,30 @@
+/**
+ * Turns an event (or any wire value) into the JSON text of one frame.
+ *
+ * PROTOCOL §3: null-valued fields are left out of every frame. Object
+ * properties whose value is `null` or `undefined` are dropped at every depth
+ * (widget props included); array elements are kept as they are, because
+ * dropping one would shift the indexes the client relies on. `toJSON`
+ * (e.g. on a `Date`) is honoured, as with `JSON.stringify`.
+ */
+
+function dropNulls(this: unknown, _key: string, value: unknown): unknown {
+  if (value === null && !Array.isArray(this)) return undefined;
+  return value;
+}
+
+/**
+ * The JSON text of `value` with null/undefined properties left out.
+ *
+ * @param value An event, item or update, as held in memory (the wire format).
+ * @return Compact JSON text (no newlines, so it fits one SSE `data:` line).
+ */
+export function serializeEvent(value: unknown): string {
+  const text = JSON.stringify(value, dropNulls);
+  if (text === undefined) {
+    throw new TypeError(
+      `serializeEvent: cannot serialise ${typeof value} (JSON has no representation for it)`,
+    );
+  }
+  return text;
+}

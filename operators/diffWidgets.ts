@@ -1,0 +1,213 @@
+import { filter, map, pairwise, pipe, type OperatorFunction } from "rxjs";
+
+import type { UpdatedComponent, WidgetUpdate } from "../lib/events/widgetUpdates";
+import {
+  componentId,
+  idCounts,
+  isWidgetNode,
+  jsonEqual,
+  propsEqual,
+  type WidgetNode,
+} from "../lib/widgetTree";
+import type { WidgetRoot } from "../widgets/components";
+
+/** Options of {@link diffWidgets} and {@link diffWidgetStates}. */
+export interface DiffWidgetsConfig {
+  /**
+   * Send `widget.component.updated` for a component with an `id` whose props
+   * changed in place, instead of replacing the whole root. Default `false`
+   * (clients older than component updates only need text deltas and roots).
+   */
+  readonly componentUpdates?: boolean | undefined;
+}
+
+const SKIP_CHILDREN: ReadonlySet<string> = new Set(["children"]);
+const SKIP_TEXT: ReadonlySet<string> = new Set(["children", "value", "streaming"]);
+
+interface DiffContext {
+  readonly componentUpdates: boolean;
+  readonly prev: WidgetNode;
+  readonly next: WidgetNode;
+  readonly updates: WidgetUpdate[];
+  prevIds?: ReadonlyMap<string, 1 | 2>;
+  nextIds?: ReadonlyMap<string, 1 | 2>;
+}
+
+/** Updates may name an id only if it is unique in both states (then it is unique after every update too). */
+function isUnique(ctx: DiffContext, id: string): boolean {
+  ctx.prevIds ??= idCounts(ctx.prev);
+  ctx.nextIds ??= idCounts(ctx.next);
+  return ctx.prevIds.get(id) === 1 && ctx.nextIds.get(id) === 1;
+}
+
+function isStreamingText(node: WidgetNode): boolean {
+  return (node.type === "Text" || node.type === "Markdown") && typeof node["value"] === "string";
+}
+
+/**
+ * The text delta that turns `prev` into `next` (both streaming texts with
+ * the same id, all other props equal): `null` if there is nothing to send,
+ * `false` if a delta cannot express the change.
+ *
+ * The reducer appends the delta and, when `done`, turns `streaming: true`
+ * into `streaming: false`; nothing else. So `streaming` may stay as it is,
+ * or go from `true` to `false` (a done delta, possibly empty); any other
+ * change of it (switched on, or removed) is not a text delta.
+ */
+function textDelta(prev: WidgetNode, next: WidgetNode): { delta: string; done: boolean } | null | false {
+  const before = prev["value"] as string;
+  const after = next["value"] as string;
+  const wasStreaming = prev["streaming"];
+  const isStreaming = next["streaming"];
+  let delta: string;
+  if (after.length === before.length) {
+    if (after !== before) return false;
+    delta = "";
+  } else if (after.length > before.length && after.startsWith(before)) {
+    delta = after.slice(before.length);
+  } else {
+    return false;
+  }
+  if (jsonEqual(wasStreaming, isStreaming)) {
+    return delta === "" ? null : { delta, done: isStreaming !== true };
+  }
+  if (wasStreaming === true && isStreaming === false) return { delta, done: true };
+  return false;
+}
+
+/**
+ * Walks two states of one component at the same position. Pushes the
+ * updates for its subtree and returns `true`, or returns `false` when the
+ * change must be sent by an enclosing component (or the root).
+ */
+function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: boolean): boolean {
+  if (prev === next) return true;
+  if (prev.type !== next.type || !jsonEqual(prev["id"], next["id"])) return false;
+  const mark = ctx.updates.length;
+  const id = componentId(next);
+  const text = id !== undefined && isStreamingText(prev) && isStreamingText(next);
+  let handled = propsEqual(prev, next, text ? SKIP_TEXT : SKIP_CHILDREN);
+  if (handled && text) {
+    const change = textDelta(prev, next);
+    if (change === false || (change !== null && !isUnique(ctx, id))) {
+      handled = false;
+    } else if (change !== null) {
+      ctx.updates.push({
+        type: "widget.streaming_text.value_delta",
+        component_id: id,
+        delta: change.delta,
+        done: change.done,
+      });
+    }
+  }
+  if (handled) handled = diffChildren(prev["children"], next["children"], ctx);
+  if (handled) return true;
+  ctx.updates.length = mark;
+  if (ctx.componentUpdates && !isRoot && id !== undefined && isUnique(ctx, id)) {
+    ctx.updates.push({
+      type: "widget.component.updated",
+      component_id: id,
+      component: next as unknown as UpdatedComponent,
+    });
+    return true;
+  }
+  return false;
+}
+
+function diffChildren(prev: unknown, next: unknown, ctx: DiffContext): boolean {
+  if (prev === next) return true;
+  if (Array.isArray(prev) && Array.isArray(next)) {
+    if (prev.length !== next.length) return false;
+    for (let index = 0; index < prev.length; index++) {
+      const before: unknown = prev[index];
+      const after: unknown = next[index];
+      if (before === after) continue;
+      const handled =
+        isWidgetNode(before) && isWidgetNode(after)
+          ? diffNode(before, after, ctx, false)
+          : jsonEqual(before, after);
+      if (!handled) return false;
+    }
+    return true;
+  }
+  if (isWidgetNode(prev) && isWidgetNode(next)) return diffNode(prev, next, ctx, false);
+  return jsonEqual(prev, next);
+}
+
+/**
+ * The updates that turn widget state `prev` into `next`, for a client that
+ * applies them in order (see `applyWidgetUpdate`).
+ *
+ * - A `Text`/`Markdown` with an `id` whose string `value` grew (and whose
+ *   other props did not change) gets a `widget.streaming_text.value_delta`;
+ *   `done` is `true` unless it is still `streaming: true`. When `streaming`
+ *   goes from `true` to `false` without growth, the delta is `""`.
+ * - With `componentUpdates`, any other change inside a component with an
+ *   `id` (same type, same id, same position in both states) is sent as one
+ *   `widget.component.updated` for the smallest such component.
+ * - Anything else (a changed type, a vanished, moved or duplicated id, a
+ *   shrunk text, added or removed children, a changed root prop) is one
+ *   `widget.root.updated` with `next`, and nothing else.
+ *
+ * Only ids that occur exactly once in both states are targeted. Subtrees
+ * that are the same object in both states are skipped; text is compared by
+ * length and one `startsWith`. Never throws for two widget trees.
+ *
+ * @param prev The state the client holds.
+ * @param next The state it should hold.
+ * @param config See {@link DiffWidgetsConfig}.
+ * @return The updates, in document order; `[]` if nothing the client can see changed.
+ */
+export function diffWidgetStates(
+  prev: WidgetRoot,
+  next: WidgetRoot,
+  config: DiffWidgetsConfig = {},
+): WidgetUpdate[] {
+  if (prev === next) return [];
+  const prevNode: unknown = prev;
+  const nextNode: unknown = next;
+  if (!isWidgetNode(prevNode) || !isWidgetNode(nextNode))
+    return [{ type: "widget.root.updated", widget: next }];
+  const ctx: DiffContext = {
+    componentUpdates: config.componentUpdates === true,
+    prev: prevNode,
+    next: nextNode,
+    updates: [],
+  };
+  return diffNode(prevNode, nextNode, ctx, true)
+    ? ctx.updates
+    : [{ type: "widget.root.updated", widget: next }];
+}
+
+/**
+ * Turns successive widget states into the updates a client needs to follow
+ * them.
+ *
+ * It's like `pairwise()` followed by a diff, but emits only when the client
+ * has something to learn: the first state emits nothing (send it as the
+ * item itself, see `toThreadEvents`), and a state with no visible change
+ * emits nothing. Each emission is the complete list of updates for one
+ * state, to be applied in order (see {@link diffWidgetStates}).
+ *
+ * ```
+ * source:  -a--b--c--|
+ * result:  ----B--C--|    (B = diffWidgetStates(a, b), C = diffWidgetStates(b, c))
+ * ```
+ *
+ * @example
+ * ```ts
+ * states$.pipe(diffWidgets({ componentUpdates: true })).subscribe((updates) => {
+ *   for (const update of updates) send({ type: "thread.item.updated", item_id, update });
+ * });
+ * ```
+ *
+ * @param config See {@link DiffWidgetsConfig}.
+ * @return An operator from widget states to non-empty lists of updates.
+ */
+export function diffWidgets(config: DiffWidgetsConfig = {}): OperatorFunction<WidgetRoot, WidgetUpdate[]> {
+  return pipe(
+    pairwise(),
+    map(([prev, next]) => diffWidgetStates(prev, next, config)),
+    filter((updates) => updates.length > 0),
+  );
+}

@@ -1,0 +1,53 @@
+import { serializeEvent } from "../../../lib/events/serializeEvent";
+
+describe("serializeEvent", () => {
+  it("leaves out null and undefined properties at every depth, widget props included", () => {
+    const event = {
+      type: "thread.item.done",
+      item: {
+        type: "widget",
+        id: "msg_1",
+        thread_id: "thr_1",
+        created_at: "2025-01-01T00:00:00.000Z",
+        copy_text: null,
+        widget: { type: "Card", children: [{ type: "Text", value: "x", color: null, size: undefined }] },
+      },
+    };
+    expect(JSON.parse(serializeEvent(event))).toEqual({
+      type: "thread.item.done",
+      item: {
+        type: "widget",
+        id: "msg_1",
+        thread_id: "thr_1",
+        created_at: "2025-01-01T00:00:00.000Z",
+        widget: { type: "Card", children: [{ type: "Text", value: "x" }] },
+      },
+    });
+    expect(serializeEvent(event)).not.toContain("null");
+  });
+
+  it("keeps array elements in place, and keeps false, 0 and empty strings", () => {
+    expect(serializeEvent({ a: [1, null, 2], b: false, c: 0, d: "" })).toBe(
+      '{"a":[1,null,2],"b":false,"c":0,"d":""}',
+    );
+  });
+
+  it("keeps camelCase widget props and snake_case event keys as they are", () => {
+    expect(serializeEvent({ item_id: "x", update: { widget: { onClickAction: { type: "a" } } } })).toBe(
+      '{"item_id":"x","update":{"widget":{"onClickAction":{"type":"a"}}}}',
+    );
+  });
+
+  it("honours toJSON", () => {
+    expect(serializeEvent({ at: new Date(0) })).toBe('{"at":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it("escapes newlines, so the text fits one SSE data line", () => {
+    expect(serializeEvent({ text: "a\nb\r\n" })).toBe('{"text":"a\\nb\\r\\n"}');
+  });
+
+  it("throws a TypeError for what JSON cannot represent", () => {
+    expect(() => serializeEvent(undefined)).toThrow(TypeError);
+    expect(() => serializeEvent(() => 1)).toThrow(/serializeEvent/);
+  });
+});
