@@ -1,0 +1,328 @@
+import { animationFrameScheduler, asyncScheduler, of } from "rxjs";
+import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
+import { TestScheduler } from "rxjs/testing";
+
+import { WidgetTemplateError } from "../../lib/errors";
+import { renderTemplate } from "../../operators/renderTemplate";
+import type { WidgetBuilder } from "../../operators/renderTemplate";
+import type { WidgetRoot } from "../../widgets/components";
+
+interface Data {
+  readonly title: string;
+}
+
+/** A template that records what it built and fails for the title "bad". */
+class FakeTemplate implements WidgetBuilder<Data> {
+  readonly built: string[] = [];
+  readonly error = new WidgetTemplateError({ widget: "Fake" }, "cannot build bad data");
+
+  build(data: Data): WidgetRoot {
+    if (data.title === "bad") throw this.error;
+    this.built.push(data.title);
+    return card(data.title);
+  }
+}
+
+const card = (title: string): WidgetRoot => ({ type: "Card", id: title, children: [] });
+
+/** Records the virtual time of every scheduled action that runs, to prove timers are released. */
+class SpyScheduler implements SchedulerLike {
+  readonly fired: number[] = [];
+
+  constructor(private readonly inner: SchedulerLike) {}
+
+  now(): number {
+    return this.inner.now();
+  }
+
+  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
+    const { fired, inner } = this;
+    return inner.schedule<T>(
+      function (this: SchedulerAction<T>, s?: T) {
+        fired.push(inner.now());
+        work.call(this, s);
+      },
+      delay,
+      state,
+    );
+  }
+}
+
+const data = { a: { title: "a" }, b: { title: "b" }, c: { title: "c" }, x: { title: "bad" } };
+const roots = { A: card("a"), B: card("b"), C: card("c") };
+
+describe("renderTemplate", () => {
+  let testScheduler: TestScheduler;
+  let template: FakeTemplate;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    template = new FakeTemplate();
+  });
+
+  describe("with a scheduler: at most one render per frame", () => {
+    it("renders the first value at once, then the latest at the end of the frame", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c----|", data);
+        const subs = "       ^---------!";
+        const expected = "   -A----C---|";
+
+        const config = { scheduler: testScheduler, frameMs: 5 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe(expected, roots);
+        expectSubscriptions(source.subscriptions).toBe(subs);
+      });
+      expect(template.built).toEqual(["a", "c"]);
+    });
+
+    it("mirrors never", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold<Data>("-");
+        const config = { scheduler: testScheduler };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe("-");
+        expectSubscriptions(source.subscriptions).toBe("^");
+      });
+    });
+
+    it("mirrors empty", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold<Data>("|");
+        const config = { scheduler: testScheduler };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe("|");
+        expectSubscriptions(source.subscriptions).toBe("(^!)");
+      });
+    });
+
+    it("renders one value once", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const source = cold("-a--------|", data);
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe("-A--------|", roots);
+      });
+      expect(template.built).toEqual(["a"]);
+    });
+
+    it("renders the latest of many values once per frame", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const source = cold("-abcabcabc-|", data);
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        // Frames end at 4, 7, 10; a value arriving on that frame is part of it.
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe(
+          "-A--A--A--C|",
+          roots,
+        );
+      });
+      expect(template.built).toEqual(["a", "a", "a", "c"]);
+    });
+
+    it("renders the final value at once on completion", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b|", data);
+        const config = { scheduler: testScheduler, frameMs: 16 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe("-A--(B|)", roots);
+        expectSubscriptions(source.subscriptions).toBe("^---!");
+      });
+    });
+
+    it("renders the pending value, then forwards a source error", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const error = new Error("upstream failed");
+        const source = cold("-a-b#", data, error);
+        const config = { scheduler: testScheduler, frameMs: 16 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe(
+          "-A--(B#)",
+          roots,
+          error,
+        );
+        expectSubscriptions(source.subscriptions).toBe("^---!");
+      });
+    });
+
+    it("forwards the source error when rendering the pending value throws", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const error = new Error("upstream failed");
+        const source = cold("-a-x#", data, error);
+        const config = { scheduler: testScheduler, frameMs: 16 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe(
+          "-A--#",
+          roots,
+          error,
+        );
+      });
+    });
+
+    it("errors with the build error, intact, at the end of a frame", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-x-c-|", data);
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe(
+          "-A--#",
+          roots,
+          template.error,
+        );
+        expectSubscriptions(source.subscriptions).toBe("^---!");
+      });
+    });
+
+    it("errors with the build error of the first value at once", () => {
+      const spy = new SpyScheduler(testScheduler);
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-x-a|", data);
+        const config = { scheduler: spy, frameMs: 3 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe(
+          "-#",
+          {},
+          template.error,
+        );
+        expectSubscriptions(source.subscriptions).toBe("^!");
+      });
+      expect(spy.fired).toEqual([]);
+    });
+
+    it("errors with what project throws, with the source index", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const error = new TypeError("no such item");
+        const project = (title: string, index: number): Data => {
+          if (index === 2) throw error;
+          return { title };
+        };
+        const source = cold("-abc-|", { a: "a", b: "b", c: "c" });
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        // b is superseded, so project never sees index 1; c (index 2) throws at the frame end.
+        expectObservable(source.pipe(renderTemplate(template, project, config))).toBe("-A--#", roots, error);
+      });
+      expect(template.built).toEqual(["a"]);
+    });
+
+    it("releases the frame timer and the source on early unsubscribe", () => {
+      const spy = new SpyScheduler(testScheduler);
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c-|", data);
+        const unsub = "      ----!";
+        const config = { scheduler: spy, frameMs: 5 };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config)), unsub).toBe("-A--", roots);
+        expectSubscriptions(source.subscriptions).toBe("^---!");
+      });
+      // The frame opened at 1 would have ended at 6.
+      expect(spy.fired).toEqual([]);
+      expect(template.built).toEqual(["a"]);
+    });
+
+    it("renders on animation frames with animationFrameScheduler", () => {
+      testScheduler.run(({ animate, cold, expectObservable }) => {
+        animate("     ----x---x---x");
+        const source = cold("-abc---a--|", data);
+        const config = { scheduler: animationFrameScheduler };
+        expectObservable(source.pipe(renderTemplate(template, undefined, config))).toBe("-A--C---A-|", roots);
+      });
+    });
+  });
+
+  describe("without a scheduler: every value", () => {
+    it("renders every value", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c|", data);
+        expectObservable(source.pipe(renderTemplate(template))).toBe("-A-B-C|", roots);
+        expectSubscriptions(source.subscriptions).toBe("^-----!");
+      });
+    });
+
+    it("mirrors never and empty", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const never = cold<Data>("-");
+        const empty = cold<Data>("|");
+        expectObservable(never.pipe(renderTemplate(template))).toBe("-");
+        expectObservable(empty.pipe(renderTemplate(template))).toBe("|");
+        expectSubscriptions(never.subscriptions).toBe("^");
+        expectSubscriptions(empty.subscriptions).toBe("(^!)");
+      });
+    });
+
+    it("renders one value", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        expectObservable(cold("-a|", data).pipe(renderTemplate(template))).toBe("-A|", roots);
+      });
+    });
+
+    it("passes each value and its index to project", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const project = (word: string, index: number): Data => ({ title: `${word}${index}` });
+        const source = cold("-x-y|", { x: "w", y: "w" });
+        expectObservable(source.pipe(renderTemplate(template, project))).toBe("-a-b|", {
+          a: card("w0"),
+          b: card("w1"),
+        });
+      });
+    });
+
+    it("forwards a source error", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const error = new Error("upstream failed");
+        const source = cold("-a#", data, error);
+        expectObservable(source.pipe(renderTemplate(template))).toBe("-A#", roots, error);
+        expectSubscriptions(source.subscriptions).toBe("^-!");
+      });
+    });
+
+    it("unsubscribes from the source on early unsubscribe", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c|", data);
+        expectObservable(source.pipe(renderTemplate(template)), "--!").toBe("-A", roots);
+        expectSubscriptions(source.subscriptions).toBe("^-!");
+      });
+    });
+
+    it("errors with the build error, intact", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-x-c|", data);
+        expectObservable(source.pipe(renderTemplate(template))).toBe("-A-#", roots, template.error);
+        expectSubscriptions(source.subscriptions).toBe("^--!");
+      });
+      let caught: unknown;
+      of({ title: "bad" })
+        .pipe(renderTemplate(template))
+        .subscribe({ error: (err: unknown) => (caught = err) });
+      expect(caught).toBe(template.error);
+      expect(caught).toBeInstanceOf(WidgetTemplateError);
+    });
+
+    it("errors with what project throws", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const error = new RangeError("bad value");
+        const project = (n: number): Data => {
+          if (n < 0) throw error;
+          return { title: String(n) };
+        };
+        expectObservable(cold("-a-b-|", { a: 1, b: -1 }).pipe(renderTemplate(template, project))).toBe(
+          "-A-#",
+          { A: card("1") },
+          error,
+        );
+      });
+    });
+
+    it("calls build on the template, keeping `this`", () => {
+      let built: WidgetRoot | undefined;
+      of({ title: "t" })
+        .pipe(renderTemplate(template))
+        .subscribe((root) => (built = root));
+      expect(built).toEqual(card("t"));
+      expect(template.built).toEqual(["t"]);
+    });
+  });
+
+  it("throws a TypeError at call time for bad arguments", () => {
+    expect(() => renderTemplate(null as unknown as FakeTemplate)).toThrow(
+      /renderTemplate: template must be an object with a build\(data\) method, got null/,
+    );
+    expect(() => renderTemplate({ build: "x" } as unknown as FakeTemplate)).toThrow(TypeError);
+    expect(() => renderTemplate(template, 42 as unknown as undefined)).toThrow(
+      /renderTemplate: project must be a function or undefined, got number 42/,
+    );
+    expect(() => renderTemplate(template, undefined, { scheduler: asyncScheduler, frameMs: -1 })).toThrow(
+      /renderTemplate: config\.frameMs must be a finite number >= 0, got -1/,
+    );
+    expect(() => renderTemplate(template, undefined, { frameMs: 50 })).toThrow(
+      /renderTemplate: config\.frameMs \(50\) needs config\.scheduler/,
+    );
+  });
+});
