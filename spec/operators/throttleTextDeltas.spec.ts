@@ -3,22 +3,42 @@ import { Subject } from "rxjs";
 import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
-import type { WidgetUpdate } from "../../lib/events/widgetUpdates";
+import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import type { WidgetRoot } from "../../widgets/components";
 
-type TextDelta = Extract<WidgetUpdate, { type: "widget.streaming_text.value_delta" }>;
+/** A text delta of component `componentId` of widget item `itemId`. */
+const d = (componentId: string, delta: string, done = false, itemId = "w1"): ThreadStreamEvent => ({
+  type: "thread.item.updated",
+  item_id: itemId,
+  update: { type: "widget.streaming_text.value_delta", component_id: componentId, delta, done },
+});
 
-const d = (componentId: string, delta: string, done = false): TextDelta => ({
-  type: "widget.streaming_text.value_delta",
-  component_id: componentId,
-  delta,
-  done,
+/** A text delta of content part `contentIndex` of assistant message `itemId`. */
+const m = (contentIndex: number, delta: string, itemId = "m1"): ThreadStreamEvent => ({
+  type: "thread.item.updated",
+  item_id: itemId,
+  update: { type: "assistant_message.content_part.text_delta", content_index: contentIndex, delta },
 });
 
 const card = (id: string): WidgetRoot => ({ type: "Card", id, children: [] });
 
-const rootUpdated = (id: string): WidgetUpdate => ({ type: "widget.root.updated", widget: card(id) });
+const rootUpdated = (id: string, itemId = "w1"): ThreadStreamEvent => ({
+  type: "thread.item.updated",
+  item_id: itemId,
+  update: { type: "widget.root.updated", widget: card(id) },
+});
+
+const added = (itemId: string): ThreadStreamEvent => ({
+  type: "thread.item.added",
+  item: {
+    type: "widget",
+    id: itemId,
+    thread_id: "thr_1",
+    created_at: "1970-01-01T00:00:00.000Z",
+    widget: card("c"),
+  },
+});
 
 /** Records the virtual time of every scheduled action that runs, to prove timers are released. */
 class SpyScheduler implements SchedulerLike {
@@ -53,16 +73,16 @@ describe("throttleTextDeltas", () => {
   it("sends the first delta at once and merges the rest of the window", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold("-a-b-c----|", {
-        a: [d("t", "Hel")],
-        b: [d("t", "lo")],
-        c: [d("t", " world")],
+        a: d("t", "Hel"),
+        b: d("t", "lo"),
+        c: d("t", " world"),
       });
       const subs = "       ^---------!";
       const expected = "   -a----x---|";
 
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe(expected, {
-        a: [d("t", "Hel")],
-        x: [d("t", "lo world")],
+        a: d("t", "Hel"),
+        x: d("t", "lo world"),
       });
       expectSubscriptions(source.subscriptions).toBe(subs);
     });
@@ -70,7 +90,7 @@ describe("throttleTextDeltas", () => {
 
   it("mirrors never", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<WidgetUpdate[]>("-");
+      const source = cold<ThreadStreamEvent>("-");
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-");
       expectSubscriptions(source.subscriptions).toBe("^");
     });
@@ -78,139 +98,185 @@ describe("throttleTextDeltas", () => {
 
   it("mirrors empty", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<WidgetUpdate[]>("|");
+      const source = cold<ThreadStreamEvent>("|");
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("|");
       expectSubscriptions(source.subscriptions).toBe("(^!)");
     });
   });
 
-  it("passes one batch through unchanged", () => {
+  it("passes one event through unchanged", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const a = [d("t", "Hello")];
+      const a = d("t", "Hello");
       const source = cold("-a|", { a });
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-a|", { a });
       expectSubscriptions(source.subscriptions).toBe("^-!");
     });
   });
 
-  it("sends at most one text-only batch per window over many values", () => {
+  it("sends text at most once per window over many values", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold("-abcdefg|", {
-        a: [d("t", "a")],
-        b: [d("t", "b")],
-        c: [d("t", "c")],
-        d: [d("t", "d")],
-        e: [d("t", "e")],
-        f: [d("t", "f")],
-        g: [d("t", "g")],
+        a: d("t", "a"),
+        b: d("t", "b"),
+        c: d("t", "c"),
+        d: d("t", "d"),
+        e: d("t", "e"),
+        f: d("t", "f"),
+        g: d("t", "g"),
       });
       // The value arriving on the frame a window ends is part of that window.
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 3 }))).toBe("-a--x--y|", {
-        a: [d("t", "a")],
-        x: [d("t", "bcd")],
-        y: [d("t", "efg")],
+        a: d("t", "a"),
+        x: d("t", "bcd"),
+        y: d("t", "efg"),
       });
       expectSubscriptions(source.subscriptions).toBe("^-------!");
     });
   });
 
-  it("sends everything that piled up for a slow subscriber as one delta per component", () => {
+  it("merges per item and component, and per message content part, in order of first appearance", () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const source = cold("-abcdef--|", {
-        a: [d("x", "0")],
-        b: [d("x", "1"), d("y", "A")],
-        c: [d("z", "!")],
-        d: [d("y", "B"), d("x", "2")],
-        e: [d("y", "C", true)],
-        f: [d("x", "3"), d("z", "?")],
+      // Several widgets streamed by parallel tools, plus an assistant message.
+      const source = cold("-abcdefgh-----|", {
+        a: d("x", "0"),
+        b: d("x", "1"),
+        c: d("x", "A", false, "w2"),
+        d: m(0, "Hi"),
+        e: m(1, "!"),
+        f: d("x", "2"),
+        g: d("x", "B", true, "w2"),
+        h: m(0, " there"),
       });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 7 }))).toBe("-a------p|", {
-        a: [d("x", "0")],
-        p: [d("x", "123"), d("y", "ABC", true), d("z", "!?")],
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 7 }))).toBe("-a------(pqrs)|", {
+        a: d("x", "0"),
+        p: d("x", "12"),
+        q: d("x", "AB", true, "w2"),
+        r: m(0, "Hi there"),
+        s: m(1, "!"),
       });
     });
   });
 
-  it("merges the deltas inside one batch, in order of first appearance", () => {
+  it("sends the rest of an instant with what that instant sent, so a client never rests on half a state", () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const source = cold("-a|", { a: [d("p", "1"), d("q", "x"), d("p", "2"), d("q", "y")] });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-a|", {
-        a: [d("p", "12"), d("q", "xy")],
+      // At 1 the leading delta takes the rest of its instant along; at 7 the
+      // root update flushes "lo!" and takes the "z" behind it along.
+      const source = cold("-(ab)c-(frg)-----|", {
+        a: d("t", "Hel"),
+        b: d("u", "x"),
+        c: d("t", "lo"),
+        f: d("t", "!"),
+        r: rootUpdated("r", "w2"),
+        g: d("u", "z"),
+      });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 8 }))).toBe("-(ab)--(xrg)-----|", {
+        a: d("t", "Hel"),
+        b: d("u", "x"),
+        x: d("t", "lo!"),
+        r: rootUpdated("r", "w2"),
+        g: d("u", "z"),
       });
     });
   });
 
-  it("flushes pending text before a non-delta update and sends both at once", () => {
+  it("flushes pending text before a non-delta event and sends both at once", () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const source = cold("-a-b-r----|", {
-        a: [d("t", "Hel")],
-        b: [d("t", "lo")],
-        r: [rootUpdated("r")],
+        a: d("t", "Hel"),
+        b: d("t", "lo"),
+        r: rootUpdated("r"),
       });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-a---y----|", {
-        a: [d("t", "Hel")],
-        y: [d("t", "lo"), rootUpdated("r")],
-      });
-    });
-  });
-
-  it("keeps text after a non-delta update behind it", () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      const source = cold("-a-b-r----|", {
-        a: [d("t", "Hel")],
-        b: [d("t", "lo")],
-        r: [d("t", ","), rootUpdated("r"), d("t", "!")],
-      });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-a---yz---|", {
-        a: [d("t", "Hel")],
-        y: [d("t", "lo,"), rootUpdated("r")],
-        z: [d("t", "!")],
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-a---(yr)-|", {
+        a: d("t", "Hel"),
+        y: d("t", "lo"),
+        r: rootUpdated("r"),
       });
     });
   });
 
-  it("passes non-delta updates through at once when no window is open", () => {
+  it("flushes the text of every item before an event of another item or of none", () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const r = [rootUpdated("1")];
-      const s: WidgetUpdate[] = [
-        rootUpdated("2"),
-        { type: "widget.component.updated", component_id: "c", component: { type: "Divider" } },
-      ];
-      const source = cold("-r-s|", { r, s });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-r-s|", { r, s });
+      const progress: ThreadStreamEvent = { type: "progress_update", text: "Searching" };
+      const source = cold("-a-b-c-n-----p-|", {
+        a: d("t", "1"),
+        b: m(0, "Hi"),
+        c: d("t", "2"),
+        n: added("w2"),
+        p: progress,
+      });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 20 }))).toBe("-a-----(bcn)-p-|", {
+        a: d("t", "1"),
+        b: m(0, "Hi"),
+        c: d("t", "2"),
+        n: added("w2"),
+        p: progress,
+      });
+    });
+  });
+
+  it("passes non-delta events through at once when no window is open", () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const r = rootUpdated("1");
+      const s: ThreadStreamEvent = {
+        type: "thread.item.updated",
+        item_id: "w1",
+        update: { type: "widget.component.updated", component_id: "c", component: { type: "Divider" } },
+      };
+      const e: ThreadStreamEvent = {
+        type: "thread.item.updated",
+        item_id: "m1",
+        update: {
+          type: "assistant_message.content_part.done",
+          content_index: 0,
+          content: { type: "output_text", text: "Hi", annotations: [] },
+        },
+      };
+      const source = cold("-r-s-e|", { r, s, e });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-r-s-e|", { r, s, e });
     });
   });
 
   it("takes the last done flag and never merges text into a done delta", () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const source = cold("-a-b-c-e----|", {
-        a: [d("t", "x")],
-        b: [d("t", "y"), d("u", "1")],
-        c: [d("t", "z", true), d("u", "2", true)],
-        e: [d("t", "again")],
+      const source = cold("-abcdef-------|", {
+        a: d("t", "x"),
+        b: d("t", "y"),
+        c: d("u", "1"),
+        d: d("t", "z", true),
+        e: d("u", "2", true),
+        f: d("t", "again"),
       });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 8 }))).toBe("-a-------x--|", {
-        a: [d("t", "x")],
-        x: [d("t", "yz", true), d("u", "12", true), d("t", "again")],
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 8 }))).toBe("-a-------(xyz)|", {
+        a: d("t", "x"),
+        x: d("t", "yz", true),
+        y: d("u", "12", true),
+        z: d("t", "again"),
       });
     });
   });
 
-  it("does not forward empty batches", () => {
+  it("keeps the widget text of an item and the text of a message with the same ids apart", () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const source = cold("-e-a-e|", { e: [], a: [d("t", "x")] });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 2 }))).toBe("---a--|", {
-        a: [d("t", "x")],
+      const source = cold("-abcd-------|", {
+        a: d("0", "w", false, "x"),
+        b: m(0, "m", "x"),
+        c: d("0", "W", false, "x"),
+        d: m(0, "M", "x"),
+      });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 4 }))).toBe("-a---(bc)---|", {
+        a: d("0", "w", false, "x"),
+        b: m(0, "mM", "x"),
+        c: d("0", "W", false, "x"),
       });
     });
   });
 
   it("sends pending text before completing", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold("-a-b|", { a: [d("t", "a")], b: [d("t", "b", true)] });
+      const source = cold("-a-b|", { a: d("t", "a"), b: d("t", "b", true) });
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe("-a--(b|)", {
-        a: [d("t", "a")],
-        b: [d("t", "b", true)],
+        a: d("t", "a"),
+        b: d("t", "b", true),
       });
       expectSubscriptions(source.subscriptions).toBe("^---!");
     });
@@ -219,10 +285,10 @@ describe("throttleTextDeltas", () => {
   it("sends pending text before forwarding a source error", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = new Error("upstream failed");
-      const source = cold("-a-b-c#", { a: [d("t", "a")], b: [d("t", "b")], c: [d("t", "c")] }, error);
+      const source = cold("-a-b-c#", { a: d("t", "a"), b: d("t", "b"), c: d("t", "c") }, error);
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 9 }))).toBe(
         "-a----(x#)",
-        { a: [d("t", "a")], x: [d("t", "bc")] },
+        { a: d("t", "a"), x: d("t", "bc") },
         error,
       );
       expectSubscriptions(source.subscriptions).toBe("^-----!");
@@ -232,15 +298,10 @@ describe("throttleTextDeltas", () => {
   it("releases the window timer and the source on early unsubscribe", () => {
     const spy = new SpyScheduler(testScheduler);
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold("-a-b-c-d-|", {
-        a: [d("t", "a")],
-        b: [d("t", "b")],
-        c: [d("t", "c")],
-        d: [d("t", "d")],
-      });
+      const source = cold("-a-b-c-d-|", { a: d("t", "a"), b: d("t", "b"), c: d("t", "c"), d: d("t", "d") });
       const unsub = "      ----!";
       expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5, scheduler: spy })), unsub).toBe("-a--", {
-        a: [d("t", "a")],
+        a: d("t", "a"),
       });
       expectSubscriptions(source.subscriptions).toBe("^---!");
     });
@@ -248,56 +309,148 @@ describe("throttleTextDeltas", () => {
     expect(spy.fired).toEqual([]);
   });
 
-  it("releases the next window when unsubscribed from inside next", () => {
+  it("releases the next window and drops the rest of a flush when unsubscribed from inside next", () => {
     const spy = new SpyScheduler(testScheduler);
-    const results: WidgetUpdate[][] = [];
+    const results: ThreadStreamEvent[] = [];
     testScheduler.run(({ cold, expectSubscriptions }) => {
-      const source = cold("-a-b-c----|", { a: [d("t", "a")], b: [d("t", "b")], c: [d("t", "c")] });
+      const source = cold("-a-b-c----|", { a: d("t", "a"), b: d("t", "b"), c: d("u", "c") });
       // Unsubscribes while the end of the first window is emitting, after
-      // the next window was opened.
-      const sub = source.pipe(throttleTextDeltas({ windowMs: 3, scheduler: spy })).subscribe((batch) => {
-        results.push(batch);
+      // the next window was opened and before the flush is through.
+      const sub = source.pipe(throttleTextDeltas({ windowMs: 5, scheduler: spy })).subscribe((event) => {
+        results.push(event);
         if (results.length === 2) sub.unsubscribe();
       });
-      expectSubscriptions(source.subscriptions).toBe("^---!");
+      expectSubscriptions(source.subscriptions).toBe("^-----!");
     });
-    expect(results).toEqual([[d("t", "a")], [d("t", "b")]]);
-    expect(spy.fired).toEqual([4]);
+    expect(results).toEqual([d("t", "a"), d("t", "b")]);
+    expect(spy.fired).toEqual([6]);
   });
 
-  it("holds a re-entrant push from downstream for the next window", () => {
-    const results: [number, WidgetUpdate[]][] = [];
+  it("holds a re-entrant push of text from downstream for the next window", () => {
+    const results: [number, ThreadStreamEvent][] = [];
     let completedAt = -1;
     testScheduler.run(() => {
-      const source = new Subject<WidgetUpdate[]>();
+      const source = new Subject<ThreadStreamEvent>();
       source.pipe(throttleTextDeltas({ windowMs: 4 })).subscribe({
-        next: (batch) => {
-          results.push([testScheduler.now(), batch]);
-          if (results.length === 1) source.next([d("t", "echo")]);
+        next: (event) => {
+          results.push([testScheduler.now(), event]);
+          if (results.length === 1) source.next(d("t", "echo"));
         },
         complete: () => (completedAt = testScheduler.now()),
       });
-      testScheduler.schedule(() => source.next([d("t", "first")]), 1);
+      testScheduler.schedule(() => source.next(d("t", "first")), 1);
       testScheduler.schedule(() => source.complete(), 8);
     });
     expect(results).toEqual([
-      [1, [d("t", "first")]],
-      [5, [d("t", "echo")]],
+      [1, d("t", "first")],
+      [5, d("t", "echo")],
     ]);
     expect(completedAt).toBe(8);
   });
 
-  it("errors on a malformed batch instead of reporting it as unhandled", () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold("-a-n-b|", {
-        a: [d("t", "a")],
-        n: [null] as unknown as WidgetUpdate[],
-        b: [d("t", "b")],
+  it("sends a re-entrant event after the rest of the flush it interrupted", () => {
+    const results: [number, ThreadStreamEvent][] = [];
+    testScheduler.run(() => {
+      const source = new Subject<ThreadStreamEvent>();
+      source.pipe(throttleTextDeltas({ windowMs: 4 })).subscribe((event) => {
+        results.push([testScheduler.now(), event]);
+        if (results.length === 2) source.next(rootUpdated("r"));
       });
-      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 1 }))).toBe(
-        "-a-#",
-        { a: [d("t", "a")] },
+      testScheduler.schedule(() => source.next(d("t", "a")), 1);
+      testScheduler.schedule(() => source.next(d("t", "b")), 2);
+      testScheduler.schedule(() => source.next(d("u", "c")), 3);
+    });
+    expect(results).toEqual([
+      [1, d("t", "a")],
+      [5, d("t", "b")],
+      [5, d("u", "c")],
+      [5, rootUpdated("r")],
+    ]);
+  });
+
+  it("completes only after the flush a re-entrant completion interrupted", () => {
+    const results: ThreadStreamEvent[] = [];
+    let completed = false;
+    testScheduler.run(() => {
+      const source = new Subject<ThreadStreamEvent>();
+      source.pipe(throttleTextDeltas({ windowMs: 4 })).subscribe({
+        next: (event) => {
+          results.push(event);
+          if (results.length === 2) source.complete();
+          // Nothing may arrive after completion.
+          expect(completed).toBe(false);
+        },
+        complete: () => (completed = true),
+      });
+      testScheduler.schedule(() => source.next(d("t", "a")), 1);
+      testScheduler.schedule(() => source.next(d("t", "b")), 2);
+      testScheduler.schedule(() => source.next(d("u", "c")), 3);
+    });
+    expect(results).toEqual([d("t", "a"), d("t", "b"), d("u", "c")]);
+    expect(completed).toBe(true);
+  });
+
+  it("keeps the first ending when a malformed event and a completion both re-enter during a flush", () => {
+    const results: ThreadStreamEvent[] = [];
+    let ended: unknown = null;
+    testScheduler.run(() => {
+      const source = new Subject<ThreadStreamEvent>();
+      source.pipe(throttleTextDeltas({ windowMs: 4 })).subscribe({
+        next: (event) => {
+          results.push(event);
+          if (results.length === 2) {
+            source.next(null as unknown as ThreadStreamEvent);
+            source.complete();
+          }
+        },
+        error: (err: unknown) => (ended = err),
+        complete: () => (ended = "complete"),
+      });
+      testScheduler.schedule(() => source.next(d("t", "a")), 1);
+      testScheduler.schedule(() => source.next(d("t", "b")), 2);
+      testScheduler.schedule(() => source.next(d("u", "c")), 3);
+    });
+    expect(results).toEqual([d("t", "a"), d("t", "b"), d("u", "c")]);
+    expect(ended).toBeInstanceOf(TypeError);
+  });
+
+  it.each([
+    ["null", null],
+    ["an update that is null", { type: "thread.item.updated", item_id: "w1", update: null }],
+    [
+      "a delta without item_id",
+      { type: "thread.item.updated", update: { type: "widget.streaming_text.value_delta" } },
+    ],
+  ])("sends pending text, then errors, on %s instead of reporting it as unhandled", (_name, bad) => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold("-a-b-n-c|", {
+        a: d("t", "a"),
+        b: d("t", "b"),
+        n: bad as unknown as ThreadStreamEvent,
+        c: d("t", "c"),
+      });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe(
+        "-a---(b#)",
+        { a: d("t", "a"), b: d("t", "b") },
         expect.any(TypeError),
+      );
+      expectSubscriptions(source.subscriptions).toBe("^----!");
+    });
+  });
+
+  it("routes a throw from reading an event to the subscriber, unchanged", () => {
+    const error = new Error("getter failed");
+    const throwing = Object.defineProperty({}, "type", {
+      get: () => {
+        throw error;
+      },
+    }) as ThreadStreamEvent;
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold("-a-n|", { a: d("t", "a"), n: throwing });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }))).toBe(
+        "-a-#",
+        { a: d("t", "a") },
+        error,
       );
       expectSubscriptions(source.subscriptions).toBe("^--!");
     });
@@ -311,78 +464,116 @@ describe("throttleTextDeltas", () => {
     }
   });
 
-  describe("property: nothing lost, nothing reordered", () => {
+  describe("property: nothing lost, nothing reordered, never half an instant", () => {
+    const widgetItems = ["w1", "w2"] as const;
     const componentIds = ["a", "b", "c"] as const;
+    const contentIndexes = [0, 1] as const;
+    const targets = [
+      ...widgetItems.flatMap((item) => componentIds.map((id) => `${item}/${id}`)),
+      ...contentIndexes.map((index) => `m1/${index}`),
+    ];
 
-    const updateArb: fc.Arbitrary<WidgetUpdate> = fc.oneof(
+    const eventArb: fc.Arbitrary<ThreadStreamEvent> = fc.oneof(
       {
         weight: 6,
         arbitrary: fc
           .record({
+            item: fc.constantFrom(...widgetItems),
             id: fc.constantFrom(...componentIds),
             delta: fc.string({ maxLength: 4 }),
             done: fc.boolean(),
           })
-          .map(({ id, delta, done }) => d(id, delta, done)),
+          .map(({ item, id, delta, done }) => d(id, delta, done, item)),
       },
-      { weight: 1, arbitrary: fc.nat(99).map((n) => rootUpdated(`r${n}`)) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .record({ index: fc.constantFrom(...contentIndexes), delta: fc.string({ maxLength: 4 }) })
+          .map(({ index, delta }) => m(index, delta)),
+      },
       {
         weight: 1,
-        arbitrary: fc.constantFrom(...componentIds).map((id): WidgetUpdate => ({
-          type: "widget.component.updated",
-          component_id: id,
-          component: { type: "Divider" },
-        })),
+        arbitrary: fc
+          .record({ n: fc.nat(99), item: fc.constantFrom(...widgetItems) })
+          .map(({ n, item }) => rootUpdated(`r${n}`, item)),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({ id: fc.constantFrom(...componentIds), item: fc.constantFrom(...widgetItems) })
+          .map(({ id, item }): ThreadStreamEvent => ({
+            type: "thread.item.updated",
+            item_id: item,
+            update: { type: "widget.component.updated", component_id: id, component: { type: "Divider" } },
+          })),
+      },
+      { weight: 1, arbitrary: fc.constantFrom(...widgetItems).map(added) },
+      {
+        weight: 1,
+        arbitrary: fc.nat(9).map((n): ThreadStreamEvent => ({ type: "progress_update", text: `step ${n}` })),
       },
     );
 
-    /** What a client holds after applying updates: text per component, the text length at each done, and the non-deltas seen with the text at that point. */
-    function apply(updates: readonly WidgetUpdate[]) {
-      const text: Record<string, string> = { a: "", b: "", c: "" };
+    /** What a client holds after applying events: text per target, the text length at each done, the last done, and the other events seen with the text at that point. */
+    function apply(events: readonly ThreadStreamEvent[]) {
+      const text: Record<string, string> = Object.fromEntries(targets.map((target) => [target, ""]));
       const doneAt: string[] = [];
       const last: Record<string, boolean> = {};
       const barriers: string[] = [];
-      for (const update of updates) {
-        if (update.type === "widget.streaming_text.value_delta") {
-          text[update.component_id] += update.delta;
-          last[update.component_id] = update.done;
-          if (update.done) doneAt.push(`${update.component_id}@${text[update.component_id]?.length ?? 0}`);
+      for (const event of events) {
+        if (
+          event.type === "thread.item.updated" &&
+          event.update.type === "widget.streaming_text.value_delta"
+        ) {
+          const target = `${event.item_id}/${event.update.component_id}`;
+          text[target] += event.update.delta;
+          last[target] = event.update.done;
+          if (event.update.done) doneAt.push(`${target}@${text[target]?.length ?? 0}`);
+        } else if (
+          event.type === "thread.item.updated" &&
+          event.update.type === "assistant_message.content_part.text_delta"
+        ) {
+          text[`${event.item_id}/${event.update.content_index}`] += event.update.delta;
         } else {
-          barriers.push(`${JSON.stringify(update)} after ${JSON.stringify(text)}`);
+          barriers.push(`${JSON.stringify(event)} after ${JSON.stringify(text)}`);
         }
       }
-      // Deltas of different components may be reordered (they commute), so compare done positions as a set.
+      // Deltas of different targets may be reordered (they commute), so compare done positions as a set.
       return { text, doneAt: doneAt.sort(), last, barriers };
     }
 
-    it("delivers the same text, done flags and non-delta order, each character within windowMs, text-only batches windowMs apart", () => {
+    it("delivers the same text, done flags and event order, whole instants only, each character within windowMs, text on its own windowMs apart", () => {
       fc.assert(
         fc.property(
           fc.array(
-            fc.record({ gap: fc.integer({ min: 0, max: 6 }), batch: fc.array(updateArb, { maxLength: 5 }) }),
+            fc.record({
+              gap: fc.integer({ min: 0, max: 6 }),
+              burst: fc.array(eventArb, { maxLength: 5 }),
+            }),
             { maxLength: 30 },
           ),
           fc.integer({ min: 0, max: 8 }),
           fc.boolean(),
           (timeline, windowMs, endWithError) => {
             const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-            const input: { time: number; batch: WidgetUpdate[] }[] = [];
-            const output: { time: number; batch: WidgetUpdate[] }[] = [];
+            // Each burst arrives at its own instant, synchronously (as the updates of one widget state do).
+            const input: { time: number; burst: ThreadStreamEvent[] }[] = [];
+            const output: { time: number; event: ThreadStreamEvent }[] = [];
             let ended: "complete" | "error" | null = null;
             let time = 0;
-            for (const { gap, batch } of timeline) {
+            for (const { gap, burst } of timeline) {
               time += gap + 1;
-              input.push({ time, batch });
+              input.push({ time, burst });
             }
-            // A Subject driven on the virtual clock carries one value per frame without marble letters.
             scheduler.run(() => {
-              const source = new Subject<WidgetUpdate[]>();
-              source.pipe(throttleTextDeltas({ windowMs })).subscribe({
-                next: (batch) => output.push({ time: scheduler.now(), batch }),
+              const source = new Subject<ThreadStreamEvent>();
+              source.pipe(throttleTextDeltas({ windowMs, scheduler })).subscribe({
+                next: (event) => output.push({ time: scheduler.now(), event }),
                 error: () => (ended = "error"),
                 complete: () => (ended = "complete"),
               });
-              for (const x of input) scheduler.schedule(() => source.next(x.batch), x.time);
+              for (const x of input)
+                scheduler.schedule(() => x.burst.forEach((event) => source.next(event)), x.time);
               scheduler.schedule(
                 () => (endWithError ? source.error(new Error("boom")) : source.complete()),
                 time + 1,
@@ -390,34 +581,60 @@ describe("throttleTextDeltas", () => {
             });
 
             expect(ended).toBe(endWithError ? "error" : "complete");
-            const sent = input.flatMap(({ batch }) => batch);
-            const received = output.flatMap(({ batch }) => batch);
+            const sent = input.flatMap(({ burst }) => burst);
+            const received = output.map(({ event }) => event);
             const before = apply(sent);
             const after = apply(received);
             expect(after.text).toEqual(before.text);
             expect(after.doneAt).toEqual(before.doneAt);
             expect(after.last).toEqual(before.last);
             expect(after.barriers).toEqual(before.barriers);
-            expect(output.every(({ batch }) => batch.length > 0)).toBe(true);
             expect(received.length).toBeLessThanOrEqual(sent.length);
 
-            // Latency: every character is delivered at most windowMs after it arrived.
-            for (const { time } of input) {
-              const due = apply(input.filter((x) => x.time <= time).flatMap((x) => x.batch)).text;
-              const got = apply(output.filter((x) => x.time <= time + windowMs).flatMap((x) => x.batch)).text;
-              for (const id of componentIds) expect(got[id]?.startsWith(due[id] ?? "")).toBe(true);
+            // Whole instants: at the end of every instant that sent something,
+            // the client holds what some prefix of the input bursts makes,
+            // and these prefixes never go back.
+            const prefixes = input.map((_, k) => apply(input.slice(0, k + 1).flatMap((x) => x.burst)));
+            prefixes.unshift(apply([]));
+            const instants = [...new Set(output.map((x) => x.time))];
+            let k = 0;
+            for (const at of instants) {
+              const held = apply(output.filter((x) => x.time <= at).map((x) => x.event));
+              while (
+                k < prefixes.length &&
+                !(
+                  JSON.stringify(prefixes[k]?.text) === JSON.stringify(held.text) &&
+                  prefixes[k]?.barriers.length === held.barriers.length
+                )
+              ) {
+                k++;
+              }
+              expect(k).toBeLessThan(prefixes.length);
             }
 
-            // Rate: batches of text only are at least windowMs apart, except
-            // the flush that completion or an error forces out.
-            const textOnly = output.filter(
-              ({ time: at, batch }) =>
-                at < time + 1 && batch.every((update) => update.type === "widget.streaming_text.value_delta"),
+            // Latency: every character is delivered at most windowMs after it arrived.
+            for (const { time: arrived } of input) {
+              const due = apply(input.filter((x) => x.time <= arrived).flatMap((x) => x.burst)).text;
+              const got = apply(output.filter((x) => x.time <= arrived + windowMs).map((x) => x.event)).text;
+              for (const target of targets) expect(got[target]?.startsWith(due[target] ?? "")).toBe(true);
+            }
+
+            // Rate: instants that send text and nothing else are at least
+            // windowMs apart, except the flush that completion or an error forces out.
+            const textOnly = instants.filter(
+              (at) =>
+                at < time + 1 &&
+                output
+                  .filter((x) => x.time === at)
+                  .every(
+                    ({ event }) =>
+                      event.type === "thread.item.updated" &&
+                      (event.update.type === "widget.streaming_text.value_delta" ||
+                        event.update.type === "assistant_message.content_part.text_delta"),
+                  ),
             );
             for (let i = 1; i < textOnly.length; i++) {
-              expect((textOnly[i]?.time ?? 0) - (textOnly[i - 1]?.time ?? 0)).toBeGreaterThanOrEqual(
-                windowMs,
-              );
+              expect((textOnly[i] ?? 0) - (textOnly[i - 1] ?? 0)).toBeGreaterThanOrEqual(windowMs);
             }
           },
         ),

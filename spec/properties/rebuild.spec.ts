@@ -1,5 +1,8 @@
+import { isDeepStrictEqual } from "node:util";
+
 import fc from "fast-check";
 import { Subject } from "rxjs";
+import { TestScheduler } from "rxjs/testing";
 
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import type { ThreadItem } from "../../lib/events/threadItems";
@@ -7,6 +10,7 @@ import { serializeEvent } from "../../lib/events/serializeEvent";
 import { applyThreadEvent } from "../../lib/reducer/applyThreadEvent";
 import { applyWidgetUpdate } from "../../lib/reducer/applyWidgetUpdate";
 import { diffWidgetStates } from "../../operators/diffWidgets";
+import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import { toThreadEvents } from "../../operators/toThreadEvents";
 import type { WidgetRoot } from "../../widgets/components";
 import { anyWidgetStatesArb } from "./arbitraries";
@@ -62,6 +66,75 @@ describe.each([false, true])("rebuilding widget states (componentUpdates: %s)", 
           expect(wire(items[0])).toEqual(wire(done.item));
         }
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a client applying the throttled events rests on an input state after every instant, and done holds the last", () => {
+    fc.assert(
+      fc.property(
+        anyWidgetStatesArb,
+        // Frames before each state (0: the same instant as the one before) and before completion.
+        fc.array(fc.nat(4), { minLength: 22, maxLength: 22 }),
+        fc.nat(6),
+        fc.boolean(),
+        (states, gaps, windowMs, viaWire) => {
+          const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+          const received: { time: number; event: ThreadStreamEvent }[] = [];
+          scheduler.run(() => {
+            const source = new Subject<WidgetRoot>();
+            source
+              .pipe(
+                toThreadEvents(thread, { componentUpdates, generateId, now }),
+                throttleTextDeltas({ windowMs, scheduler }),
+              )
+              .subscribe({
+                next: (event) => received.push({ time: scheduler.now(), event }),
+                error: (error: unknown) => {
+                  throw error;
+                },
+              });
+            let time = 0;
+            states.forEach((state, index) => {
+              time += gaps[index] ?? 1;
+              scheduler.schedule(() => source.next(state), time);
+            });
+            scheduler.schedule(() => source.complete(), time + (gaps[states.length] ?? 1));
+          });
+
+          // Applied one instant at a time: within an instant, the updates of
+          // one state go out together, so only instants end on a state.
+          const inputStates = states.map((state) => wire(state));
+          let items: readonly ThreadItem[] = [];
+          let cursor = 0;
+          for (let i = 0; i < received.length;) {
+            const at = received[i]?.time;
+            for (; i < received.length && received[i]?.time === at; i++) {
+              const event = received[i]?.event as ThreadStreamEvent;
+              items = applyThreadEvent(items, viaWire ? (wire(event) as ThreadStreamEvent) : event);
+            }
+            expect(items).toHaveLength(1);
+            const item = items[0];
+            const held = item?.type === "widget" ? wire(item.widget) : item;
+            // The states a client goes through follow the input: never back to an earlier one.
+            const ahead = inputStates.slice(cursor);
+            expect(ahead).toContainEqual(held);
+            cursor += ahead.findIndex((state) => isDeepStrictEqual(state, held));
+          }
+
+          const events = received.map(({ event }) => event);
+          const done = events[events.length - 1];
+          expect(events[0]?.type).toBe("thread.item.added");
+          expect(done?.type).toBe("thread.item.done");
+          expect(events.slice(1, -1).every((event) => event.type === "thread.item.updated")).toBe(true);
+          if (done?.type === "thread.item.done" && done.item.type === "widget") {
+            expect(done.item.widget).toBe(states[states.length - 1]);
+            expect(wire(items[0])).toEqual(wire(done.item));
+          }
+          const last = items[0];
+          expect(last?.type === "widget" && wire(last.widget)).toEqual(inputStates[inputStates.length - 1]);
+        },
+      ),
       { numRuns: 300 },
     );
   });
