@@ -1,5 +1,11 @@
 import { concatMap, delay, from, of, tap, type Observable } from "rxjs";
-import { applyThreadEvent, toServerSentEvents, type ThreadItem, type ThreadStreamEvent } from "chatkit-rx";
+import {
+  applyThreadEvent,
+  throttleTextDeltas,
+  toServerSentEvents,
+  type ThreadItem,
+  type ThreadStreamEvent,
+} from "chatkit-rx";
 import { sendChannelMessage } from "./sendChannelMessage";
 import { streamDraftFromTokens } from "./streamFromTokens";
 
@@ -21,10 +27,11 @@ export function tokenize(text: string): string[] {
 
 export function demoEvents(tokenMs: number): Observable<ThreadStreamEvent> {
   const tokens = from(tokenize(DRAFT)).pipe(concatMap((token) => of(token).pipe(delay(tokenMs))));
-  return from([
-    sendChannelMessage("Harry Potter", "Yer a wizard, Harry"),
-    streamDraftFromTokens(tokens),
-  ]).pipe(concatMap((events) => events));
+  // Tokens come faster than a browser needs repaints: deltas are coalesced per 100 ms, losing nothing.
+  const draft = streamDraftFromTokens(tokens).pipe(throttleTextDeltas({ windowMs: 100 }));
+  return from([sendChannelMessage("Harry Potter", "Yer a wizard, Harry"), draft]).pipe(
+    concatMap((events) => events),
+  );
 }
 
 export function runDemo(tokenMs: number, write: (text: string) => void): Promise<readonly ThreadItem[]> {
