@@ -208,3 +208,158 @@ export class WidgetUpdateError extends ChatKitRxError {
     this.componentId = fields.componentId;
   }
 }
+
+// The server layer.
+
+/** One reason a request body was refused: where (a dotted path such as `params.thread_id`) and what. */
+export interface RequestIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** What went wrong with a request, as the JSON body says it. */
+export type RequestErrorCode =
+  | "invalid_json"
+  | "invalid_request"
+  | "not_found"
+  | "not_supported"
+  | "payload_too_large"
+  | "method_not_allowed";
+
+/**
+ * A request the server refuses before touching the store: bad JSON, an
+ * unknown `type`, a missing or mistyped param (400), an unknown thread or
+ * item (404), a feature that is not there yet (501). Adapters answer it
+ * with `status` and `toJSON()` as the body.
+ */
+export class ChatKitRequestError extends ChatKitRxError {
+  override readonly name: string = "ChatKitRequestError";
+  readonly status: number;
+  readonly code: RequestErrorCode;
+  /** The first offending field, e.g. `params.thread_id`; `undefined` when the body as a whole is at fault. */
+  readonly field: string | undefined;
+  readonly issues: readonly RequestIssue[];
+
+  constructor(fields: {
+    readonly status: number;
+    readonly code: RequestErrorCode;
+    readonly message: string;
+    readonly field?: string | undefined;
+    readonly issues?: readonly RequestIssue[] | undefined;
+  }) {
+    super(fields.message);
+    this.status = fields.status;
+    this.code = fields.code;
+    this.field = fields.field;
+    this.issues =
+      fields.issues ?? (fields.field === undefined ? [] : [{ field: fields.field, message: fields.message }]);
+  }
+
+  /** The JSON body of the HTTP answer: `{ error: { code, message, field?, issues } }`. */
+  toJSON(): {
+    error: { code: RequestErrorCode; message: string; field?: string; issues: readonly RequestIssue[] };
+  } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field === undefined ? {} : { field: this.field }),
+        issues: this.issues,
+      },
+    };
+  }
+}
+
+/** What a store could not find. */
+export type StoreEntity = "thread" | "item" | "cursor";
+
+/**
+ * A store has no thread (or item) with the id asked for. Every `Store`
+ * throws this class, so the server can answer 404 whatever the backend.
+ */
+export class StoreNotFoundError extends ChatKitRxError {
+  override readonly name: string = "StoreNotFoundError";
+  readonly entity: StoreEntity;
+  readonly id: string;
+  readonly threadId: string | undefined;
+
+  constructor(entity: StoreEntity, id: string, threadId?: string) {
+    super(
+      threadId === undefined || entity === "thread"
+        ? `${entity} "${id}" not found`
+        : `${entity} "${id}" not found in thread "${threadId}"`,
+    );
+    this.entity = entity;
+    this.id = id;
+    this.threadId = threadId;
+  }
+}
+
+/**
+ * An action's payload does not match the schema given to `ofActionType`
+ * (the browser sent it, so it may be anything). `issues` are zod's, with
+ * paths relative to the payload.
+ */
+export class ActionPayloadError extends ChatKitRxError {
+  override readonly name: string = "ActionPayloadError";
+  readonly actionType: string;
+  readonly issues: readonly RequestIssue[];
+
+  constructor(actionType: string, issues: readonly RequestIssue[]) {
+    super(
+      `action "${actionType}": the payload does not match its schema:\n` +
+        issues.map((issue) => `  ${issue.field}: ${issue.message}`).join("\n"),
+    );
+    this.actionType = actionType;
+    this.issues = issues;
+  }
+}
+
+// The agents glue.
+
+/** What was attempted on a closed {@link AgentContext}. */
+export type AgentContextOperation = "stream" | "streamWidget";
+
+/**
+ * A tool pushed an event into an `AgentContext` whose response has ended
+ * (the run finished, failed or was cancelled), so no client would see it.
+ * Usually a tool kept working after it returned (a promise not awaited);
+ * await `streamWidget` inside the tool, or check `context.signal.aborted`.
+ */
+export class AgentContextClosedError extends ChatKitRxError {
+  override readonly name: string = "AgentContextClosedError";
+  readonly operation: AgentContextOperation;
+  /** The thread the context belongs to. */
+  readonly threadId: string;
+
+  constructor(operation: AgentContextOperation, threadId: string) {
+    super(
+      `AgentContext.${operation}: the response for thread "${threadId}" has already ended, so the event would reach no client. ` +
+        `Await context.streamWidget(...) inside the tool, or stop when context.signal is aborted.`,
+    );
+    this.operation = operation;
+    this.threadId = threadId;
+  }
+}
+
+/**
+ * The events of an `AgentContext`, or of a streamed run, were asked for a
+ * second time. Both are one-shot: a run's stream can be read once, and a
+ * context belongs to one response. Create a new `AgentContext` (and run)
+ * per request.
+ */
+export class AgentStreamConsumedError extends ChatKitRxError {
+  override readonly name: string = "AgentStreamConsumedError";
+  /** `"context"` or `"run"`: which one was consumed twice. */
+  readonly source: "context" | "run";
+
+  constructor(source: "context" | "run", options?: { cause?: unknown }) {
+    super(
+      source === "context"
+        ? "AgentContext: its events are already being streamed (streamAgentResponse subscribed twice?). Create one AgentContext per response."
+        : "streamed run: its events are already being read (a second subscription, or a for-await loop elsewhere). A streamed run can be read once; share the Observable (share()) instead.",
+      options,
+    );
+    this.source = source;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * A ChatKit server you can point the ChatKit web component at, with no API
+ * key: an in-memory store and a scripted "model".
+ *
+ * - `respond` streams the seed's channel-message widget, its text arriving
+ *   token by token (accumulateText → renderTemplate → toThreadEvents), then
+ *   a reactions card with buttons.
+ * - `action` answers the buttons by updating that card: the payload is
+ *   checked with `ofActionType`, the updates come from `diffWidgetStates`,
+ *   and the server saves them, so a reload shows the new count.
+ *
+ * Run: `npx tsx examples/server/demoServer.ts` (PORT defaults to 8000),
+ * then POST ChatKit requests to http://127.0.0.1:8000/chatkit.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  asyncScheduler,
+  concat,
+  concatMap,
+  filter,
+  from,
+  map,
+  merge,
+  Observable,
+  of,
+  timer,
+  type SchedulerLike,
+} from "rxjs";
+import { z } from "zod";
+import {
+  ChatKitServer,
+  MemoryStore,
+  ofActionType,
+  toNodeHandler,
+  accumulateText,
+  diffWidgetStates,
+  renderTemplate,
+  toThreadEvents,
+  WidgetTemplate,
+  type ThreadStreamEvent,
+  type ThreadMetadata,
+  type UserMessageItem,
+  type WidgetItem,
+  type Action,
+  type WidgetRoot,
+} from "chatkit-rx";
+
+/** The per-request context: the demo has no users, so it is empty. */
+export type DemoContext = Record<string, never>;
+
+const ChannelMessageData = z.object({
+  user_name: z.string(),
+  channel: z.string(),
+  message: z.string(),
+  streaming: z.boolean().optional(),
+});
+
+const channelMessage = WidgetTemplate.fromFile("../widgets/channel_message.widget", {
+  baseDir: __dirname,
+  schema: ChannelMessageData,
+});
+
+/** The scripted model's answer, split into tokens the way a model streams them. */
+export function scriptedTokens(userText: string): string[] {
+  const reply = `You said: "${userText}". Scripted reply, token by token.`;
+  return reply.split(/(?<= )/);
+}
+
+/** The reactions card; the count travels in the button payloads (and is checked when it comes back). */
+export function reactionsCard(likes: number): WidgetRoot {
+  return {
+    type: "Card",
+    size: "sm",
+    children: [
+      { type: "Text", id: "likes", value: likes === 1 ? "1 like" : `${likes} likes` },
+      {
+        type: "Row",
+        gap: 2,
+        children: [
+          {
+            type: "Button",
+            id: "like",
+            label: "👍 Like",
+            onClickAction: { type: "demo.like", payload: { likes } },
+          },
+          {
+            type: "Button",
+            id: "reset",
+            label: "Reset",
+            variant: "outline",
+            onClickAction: { type: "demo.reset", payload: {} },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function userText(message: UserMessageItem | null): string {
+  if (message === null) return "(no message)";
+  return (
+    message.content
+      .map((part) => part.text)
+      .join(" ")
+      .trim() || "(empty)"
+  );
+}
+
+/** Options of {@link createDemoServer}. */
+export interface DemoServerConfig {
+  /** Pause before each token, in ms. Default 40 (so the streaming is visible). */
+  readonly tokenDelayMs?: number;
+  /** Where the pauses are timed. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Called when the token stream stops (done or cancelled): lets tests see that a disconnect stops the "model". */
+  readonly onModelStopped?: () => void;
+}
+
+/** The demo's ChatKitServer: scripted respond, reactions action. */
+export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<DemoContext> {
+  const delay = config.tokenDelayMs ?? 40;
+  const scheduler = config.scheduler ?? asyncScheduler;
+  const store = new MemoryStore<DemoContext>();
+
+  const respond = (
+    thread: ThreadMetadata,
+    message: UserMessageItem | null,
+    context: DemoContext,
+  ): Observable<ThreadStreamEvent> => {
+    const tokens = from(scriptedTokens(userText(message))).pipe(
+      concatMap((token) => timer(delay, scheduler).pipe(map(() => token))),
+    );
+    const texts = new Observable<string>((subscriber) => {
+      const subscription = tokens.pipe(accumulateText()).subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        config.onModelStopped?.();
+      };
+    });
+    let last = "";
+    const states = concat(
+      texts.pipe(map((text) => ((last = text), { message: text, streaming: true }))),
+      // One last state marks the Markdown as finished (`done: true` on the last delta).
+      of(null).pipe(map(() => ({ message: last, streaming: false }))),
+    );
+    const generateId = () => store.generateItemId("message", thread, context);
+    const messageWidget = states.pipe(
+      renderTemplate(channelMessage, (state: { message: string; streaming: boolean }) => ({
+        user_name: "Scripted model",
+        channel: "demo",
+        message: state.message,
+        streaming: state.streaming,
+      })),
+      toThreadEvents(thread, { generateId, copyText: () => last }),
+    );
+    // A finished widget is sent as one `thread.item.done` (as streamWidget does for a single root).
+    const reactions = of(reactionsCard(0)).pipe(
+      toThreadEvents(thread, { generateId }),
+      filter((event) => event.type === "thread.item.done"),
+    );
+    return concat(messageWidget, reactions);
+  };
+
+  const action = (
+    _thread: ThreadMetadata,
+    incoming: Action,
+    sender: WidgetItem | null,
+  ): Observable<ThreadStreamEvent> => {
+    if (sender === null)
+      return of({ type: "notice", level: "warning", message: "This action needs the widget that sent it." });
+    const actions = of(incoming);
+    const like = actions.pipe(
+      ofActionType("demo.like", z.object({ likes: z.number().int().min(0).max(1_000_000) })),
+      map(({ payload }) => reactionsCard(payload.likes + 1)),
+    );
+    const reset = actions.pipe(
+      ofActionType("demo.reset", z.object({})),
+      map(() => reactionsCard(0)),
+    );
+    return merge(like, reset).pipe(
+      concatMap((next) =>
+        diffWidgetStates(sender.widget, next).map((update): ThreadStreamEvent => ({
+          type: "thread.item.updated",
+          item_id: sender.id,
+          update,
+        })),
+      ),
+    );
+  };
+
+  return new ChatKitServer<DemoContext>({ store, respond, action });
+}
+
+/** CORS for a local ChatKit page on another port; a real deployment restricts the origin. */
+function cors(res: ServerResponse): void {
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader("access-control-allow-headers", "content-type, authorization");
+  res.setHeader("access-control-allow-methods", "POST, OPTIONS");
+}
+
+/** The HTTP server: `POST /chatkit` goes to ChatKit, `OPTIONS` answers preflights, anything else is 404. */
+export function createDemoHttpServer(chatkit: ChatKitServer<DemoContext>): Server {
+  const handle = toNodeHandler(chatkit, (): DemoContext => ({}));
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    cors(res);
+    const path = (req.url ?? "/").split("?")[0];
+    if (path !== "/chatkit") {
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end('{"error":{"code":"not_found","message":"POST /chatkit"}}');
+    } else if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+    } else {
+      handle(req, res);
+    }
+  });
+}
+
+/** Starts the demo on `host:port` (port 0 picks a free one); resolves with its URL and a `close`. */
+export async function startDemoServer(
+  options: { readonly port?: number; readonly host?: string } & DemoServerConfig = {},
+): Promise<{ url: string; chatkit: ChatKitServer<DemoContext>; close: () => Promise<void> }> {
+  const chatkit = createDemoServer(options);
+  const http = createDemoHttpServer(chatkit);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port ?? 8000, host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/chatkit`,
+    chatkit,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        http.closeAllConnections();
+        http.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+if (require.main === module) {
+  const port = Number(process.env["PORT"] ?? "8000");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number, got ${process.env["PORT"]}`);
+    process.exit(1);
+  }
+  startDemoServer({ port }).then(
+    ({ url }) => console.log(`ChatKit demo server listening on ${url} (POST ChatKit requests here)`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,178 @@
+import {
+  catchError,
+  concat,
+  concatMap,
+  defer,
+  EMPTY,
+  from,
+  map,
+  of,
+  tap,
+  type Observable,
+  type OperatorFunction,
+} from "rxjs";
+
+import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
+import type { ThreadItem, ThreadMetadata } from "../events/threadItems";
+import { applyThreadEvent } from "../reducer/applyThreadEvent";
+import type { Store } from "./Store";
+
+/** Options of {@link persistEvents}. */
+export interface PersistEventsConfig<TContext> {
+  readonly store: Store<TContext>;
+  readonly thread: ThreadMetadata;
+  readonly context: TContext;
+  /** The `error` event sent in place of an error of the source (or of the store). */
+  readonly toErrorEvent: (error: unknown) => ErrorEvent;
+  /**
+   * Called once when the subscriber unsubscribes before the stream ended
+   * (the client went away), with the items the client had seen but that
+   * were not saved yet, each in its last state. Must not throw.
+   */
+  readonly onCancel: (pendingItems: readonly ThreadItem[]) => void;
+}
+
+/** One event to save and send, or the source's error, in arrival order. */
+type Step = { readonly event: ThreadStreamEvent } | { readonly error: unknown };
+
+function isHidden(item: ThreadItem): boolean {
+  return item.type === "hidden_context_item" || item.type === "sdk_hidden_context";
+}
+
+/**
+ * The server's bookkeeping for one response stream: it saves what the
+ * client will show, so a reload shows the same thread.
+ *
+ * It's like `concatMap(save)`, but also:
+ * - tracks every item between `thread.item.added` and its save, with the
+ *   updates applied (`applyThreadEvent`), so nothing is lost if the stream
+ *   stops early;
+ * - saves on `thread.item.done` / `thread.item.replaced`, deletes on
+ *   `thread.item.removed`, saves the thread on `thread.updated`;
+ * - applies widget updates sent for an item that is already saved (the usual
+ *   answer to an action) to the stored item too;
+ * - swallows `thread.item.done` of hidden context items (saved, never sent);
+ * - on a source (or store) error, closes each pending item with a
+ *   `thread.item.done` in its last state (saved too) and sends an `error`
+ *   event instead of erroring, so the client gets a clean end;
+ * - on early unsubscribe, hands the pending items to `onCancel`.
+ *
+ * Each event is forwarded only after its save settled, so the client never
+ * sees an item done that a reload would not show.
+ *
+ * ```
+ * source:  -a-u-d-|         a = added, u = updated, d = done (saved here)
+ * result:  -a-u-d-|
+ * source:  -a-u-#           # = error
+ * result:  -a-u-(DE|)       D = done(last state of a), E = error event
+ * ```
+ *
+ * @param config The store, thread, context and the error/cancel policies.
+ * @return An operator from the response's events to the events to send.
+ */
+export function persistEvents<TContext>(
+  config: PersistEventsConfig<TContext>,
+): OperatorFunction<ThreadStreamEvent, ThreadStreamEvent> {
+  const { store, thread, context } = config;
+  return (source) =>
+    defer(() => {
+      /** Items the client has seen whose final state is not saved yet, by id, in their latest state. */
+      const pending = new Map<string, ThreadItem>();
+
+      // Runs as each event arrives, before the (asynchronous) save, so that a
+      // cancellation while saves are queued still knows every item's last state.
+      const track = (event: ThreadStreamEvent): void => {
+        switch (event.type) {
+          case "thread.item.added":
+          case "thread.item.done":
+          case "thread.item.replaced":
+            pending.set(event.item.id, event.item);
+            break;
+          case "thread.item.updated": {
+            const item = pending.get(event.item_id);
+            if (item !== undefined) pending.set(item.id, applyThreadEvent([item], event)[0] ?? item);
+            break;
+          }
+          case "thread.item.removed":
+            pending.delete(event.item_id);
+            break;
+          default:
+            break;
+        }
+      };
+
+      const save = async (event: ThreadStreamEvent): Promise<readonly ThreadStreamEvent[]> => {
+        switch (event.type) {
+          case "thread.item.done":
+          case "thread.item.replaced": {
+            if (event.type === "thread.item.done") await store.addThreadItem(thread.id, event.item, context);
+            else await store.saveItem(thread.id, event.item, context);
+            // Only forget it if no later event of the same item came in meanwhile.
+            if (pending.get(event.item.id) === event.item) pending.delete(event.item.id);
+            return event.type === "thread.item.done" && isHidden(event.item) ? [] : [event];
+          }
+          case "thread.item.removed":
+            await store.deleteThreadItem(thread.id, event.item_id, context);
+            return [event];
+          case "thread.item.updated": {
+            if (pending.has(event.item_id) || !event.update.type.startsWith("widget.")) return [event];
+            // A widget that was saved earlier (an action's answer): keep the stored copy in step.
+            const stored = await store.loadItem(thread.id, event.item_id, context);
+            if (stored.type === "widget") {
+              const [updated] = applyThreadEvent([stored], event);
+              if (updated !== undefined && updated !== stored)
+                await store.saveItem(thread.id, updated, context);
+            }
+            return [event];
+          }
+          case "thread.updated": {
+            const { items: _items, ...metadata } = event.thread;
+            await store.saveThread(metadata, context);
+            return [event];
+          }
+          default:
+            return [event];
+        }
+      };
+
+      const closePending = async (): Promise<ThreadStreamEvent[]> => {
+        const events: ThreadStreamEvent[] = [];
+        for (const item of [...pending.values()]) {
+          await store.addThreadItem(thread.id, item, context);
+          pending.delete(item.id);
+          if (!isHidden(item)) events.push({ type: "thread.item.done", item });
+        }
+        return events;
+      };
+
+      let ended = false;
+      const onError = (error: unknown): Observable<ThreadStreamEvent> =>
+        concat(
+          from(closePending()).pipe(
+            concatMap((events) => events),
+            catchError(() => EMPTY),
+          ),
+          defer(() => of(config.toErrorEvent(error))),
+        );
+
+      return source.pipe(
+        tap(track),
+        map((event): Step => ({ event })),
+        // The error joins the queue instead of overtaking it: events already
+        // received are saved and sent before the items are closed.
+        catchError((error: unknown) => of<Step>({ error })),
+        concatMap((step) =>
+          "event" in step ? from(save(step.event)).pipe(concatMap((events) => events)) : onError(step.error),
+        ),
+        // A failing store: the same clean end.
+        catchError(onError),
+        tap({
+          complete: () => (ended = true),
+          error: () => (ended = true),
+          unsubscribe: () => {
+            if (!ended) config.onCancel([...pending.values()]);
+          },
+        }),
+      );
+    });
+}

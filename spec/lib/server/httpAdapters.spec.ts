@@ -1,0 +1,127 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { finalize, interval, map } from "rxjs";
+
+import type { WidgetItem } from "../../../lib/events/threadItems";
+import { streamWidget } from "../../../lib/streamWidget";
+import { ChatKitServer } from "../../../lib/server/ChatKitServer";
+import { toFetchHandler } from "../../../lib/server/toFetchHandler";
+import { toNodeHandler } from "../../../lib/server/toNodeHandler";
+import type { WidgetRoot } from "../../../widgets/components";
+import { eventually, readEvents } from "./sse";
+
+const input = { content: [{ type: "input_text", text: "hi" }], attachments: [], inference_options: {} };
+const card = (n: number): WidgetRoot => ({
+  type: "Card",
+  children: [{ type: "Text", id: "n", value: `tick ${n}` }],
+});
+
+/** A server whose reply ticks forever until the client leaves; `stopped` counts finalisers. */
+function tickingServer() {
+  const state = { stopped: 0 };
+  const server = new ChatKitServer<undefined>({
+    onError: () => undefined,
+    respond: (thread) =>
+      streamWidget(
+        thread,
+        interval(5).pipe(
+          map(card),
+          finalize(() => state.stopped++),
+        ),
+      ),
+  });
+  return { server, state };
+}
+
+describe("toFetchHandler (Web-standard Request -> Response)", () => {
+  it("streams SSE, and cancelling the body stops the upstream and saves the widget", async () => {
+    const { server, state } = tickingServer();
+    const handler = toFetchHandler(server, () => undefined);
+    const response = await handler(
+      new Request("http://127.0.0.1/chatkit", {
+        method: "POST",
+        body: JSON.stringify({ type: "threads.create", params: { input } }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    let threadId = "";
+    await readEvents(response, (event) => {
+      if (event.type === "thread.created") threadId = event.thread.id;
+      return event.type === "thread.item.updated" ? "stop" : undefined;
+    });
+    await response.body?.cancel();
+    expect(state.stopped).toBe(1);
+    await server.idle();
+    const items = await server.store.loadThreadItems(threadId, { limit: 10, order: "asc" }, undefined);
+    expect(items.data.map((item) => item.type)).toEqual(["user_message", "widget", "sdk_hidden_context"]);
+    expect((items.data[1] as WidgetItem).widget.type).toBe("Card");
+  });
+
+  it("answers JSON requests, errors, and other methods", async () => {
+    const { server } = tickingServer();
+    const handler = toFetchHandler(server, () => undefined, { maxBodyBytes: 100 });
+    const list = await handler(
+      new Request("http://x/chatkit", { method: "POST", body: '{"type":"threads.list","params":{}}' }),
+    );
+    expect(await list.json()).toEqual({ data: [], has_more: false });
+    const get = await handler(new Request("http://x/chatkit", { method: "GET" }));
+    expect(get.status).toBe(405);
+    const big = await handler(new Request("http://x/chatkit", { method: "POST", body: "x".repeat(101) }));
+    expect(big.status).toBe(413);
+    const bad = await handler(new Request("http://x/chatkit", { method: "POST", body: '{"type":"nope"}' }));
+    expect([bad.status, ((await bad.json()) as { error: { field: string } }).error.field]).toEqual([
+      400,
+      "type",
+    ]);
+  });
+});
+
+describe("toNodeHandler (node:http on 127.0.0.1)", () => {
+  let http: Server;
+  let url: string;
+  const ticking = tickingServer();
+
+  beforeAll(async () => {
+    http = createServer(toNodeHandler(ticking.server, () => undefined, { maxBodyBytes: 1000 }));
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => {
+    http.closeAllConnections();
+    await new Promise((resolve) => http.close(resolve));
+  });
+
+  it("an aborted fetch unsubscribes: the upstream's finaliser runs and the pending widget is saved", async () => {
+    const abort = new AbortController();
+    const response = await fetch(url, {
+      method: "POST",
+      body: JSON.stringify({ type: "threads.create", params: { input } }),
+      signal: abort.signal,
+    });
+    let threadId = "";
+    let last: WidgetRoot | undefined;
+    await readEvents(response, (event) => {
+      if (event.type === "thread.created") threadId = event.thread.id;
+      if (event.type === "thread.item.added" && event.item.type === "widget") last = event.item.widget;
+      return event.type === "thread.item.updated" ? "stop" : undefined;
+    });
+    abort.abort();
+    await eventually(() => ticking.state.stopped === 1, "the upstream finaliser");
+    await ticking.server.idle();
+    const items = await ticking.server.store.loadThreadItems(
+      threadId,
+      { limit: 10, order: "asc" },
+      undefined,
+    );
+    expect(items.data.map((item) => item.type)).toEqual(["user_message", "widget", "sdk_hidden_context"]);
+    expect(last).toBeDefined();
+  });
+
+  it("answers 405 and 413 as JSON", async () => {
+    const get = await fetch(url);
+    expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
+    const big = await fetch(url, { method: "POST", body: "x".repeat(2000) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: "payload_too_large" } });
+  });
+});
