@@ -1,0 +1,129 @@
+import { merge, Observable, Subscription, tap } from "rxjs";
+
+import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
+import type { AgentContext } from "./AgentContext";
+import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
+import { PendingItems } from "./PendingItems";
+import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
+
+/** Options of {@link streamAgentResponse}. */
+export interface StreamAgentResponseConfig {
+  /**
+   * Cancels the response *gracefully*: when it aborts, the run and every
+   * widget stream stop, each item still open gets its `thread.item.done`
+   * with its last state, and the Observable completes. Use it for a user's
+   * "stop" button; the client still receives the closing events.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Called when the subscriber unsubscribes before the end (the client went
+   * away), with a `thread.item.done` for every item that was still open,
+   * each with its last state. Nobody can receive them any more: persist
+   * them (the reference server saves pending items when a stream is
+   * cancelled), so nothing stays half-open.
+   */
+  readonly onCancel?: ((closing: readonly ThreadItemDoneEvent[]) => void) | undefined;
+}
+
+/**
+ * The ChatKit events of one agent response: the run's assistant messages
+ * and everything its tools streamed through the context, merged in the
+ * order they happen.
+ *
+ * It's like the reference SDK's `stream_agent_response`, but an
+ * Observable: it completes when the run *and* every widget stream it
+ * started have finished (a run whose tools stream nothing completes with
+ * the run), and unsubscribing cancels the run.
+ *
+ * ```
+ * run:      -a-b--------|        assistant message events (see runEventsToThreadEvents)
+ * context:  ---w--x--y-----|     widget events pushed by tools
+ * result:   -a-wb-x--y-----|
+ * ```
+ *
+ * - Unsubscribing aborts the run (its stream is cancelled, and
+ *   `context.signal` aborts for nested runs), stops every widget stream, and
+ *   hands the done events of the items still open to `config.onCancel`.
+ * - `config.signal` cancels gracefully: the same, but the done events are
+ *   sent, then the Observable completes.
+ * - If the run fails, every open item is closed with its last state, then
+ *   the run's error is forwarded. A tool's error is not a run failure: the
+ *   SDK reports it to the model and the run goes on.
+ *
+ * @example
+ * ```ts
+ * const context = new AgentContext({ thread, store, requestContext });
+ * const result = await run(agent, input, { stream: true, context, signal: context.signal });
+ * streamAgentResponse(context, result).pipe(toServerSentEvents()).subscribe((frame) => res.write(frame));
+ * ```
+ *
+ * @param context The context the run was given (`run(..., { context })`).
+ * @param run What `run(agent, input, { stream: true })` resolved to.
+ * @param config Graceful cancellation and what to do with items left open.
+ * @return A one-shot Observable of thread stream events.
+ */
+export function streamAgentResponse<TContext>(
+  context: AgentContext<TContext>,
+  run: StreamedRunLike,
+  config: StreamAgentResponseConfig = {},
+): Observable<ThreadStreamEvent> {
+  if (typeof context !== "object" || context === null || typeof context.events !== "function") {
+    throw new TypeError(
+      "streamAgentResponse: context must be an AgentContext (new AgentContext({ thread, requestContext }))",
+    );
+  }
+  const runEvents = fromStreamedRun(run).pipe(
+    runEventsToThreadEvents(context.thread, { generateId: context.generateId, now: context.now }),
+    // The run is over, so no tool can push any more: the context completes once its widgets do.
+    tap({ complete: () => context.close() }),
+  );
+  const { signal, onCancel } = config;
+
+  return new Observable<ThreadStreamEvent>((subscriber) => {
+    const pending = new PendingItems();
+    let ended = false;
+
+    // A Subscription first, so `finish` can stop it even from inside `subscribe` (a synchronous error).
+    const inner = new Subscription();
+    inner.add(
+      merge(runEvents, context.events()).subscribe({
+        next: (event) => {
+          pending.observe(event);
+          subscriber.next(event);
+        },
+        error: (error: unknown) => finish(() => subscriber.error(error)),
+        complete: () => {
+          ended = true;
+          subscriber.complete();
+        },
+      }),
+    );
+
+    /** Stops the run and the widgets, sends the closing events, then ends with `end`. */
+    function finish(end: () => void): void {
+      if (ended) return;
+      ended = true;
+      const closing = pending.close();
+      context.abort();
+      inner.unsubscribe();
+      for (const event of closing) subscriber.next(event);
+      end();
+    }
+
+    const onAbort = (): void => finish(() => subscriber.complete());
+    if (signal !== undefined) {
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    }
+
+    return () => {
+      signal?.removeEventListener("abort", onAbort);
+      if (ended) return;
+      ended = true;
+      const closing = pending.close();
+      context.abort();
+      inner.unsubscribe();
+      onCancel?.(closing);
+    };
+  });
+}
