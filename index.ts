@@ -16,6 +16,11 @@ export {
   WidgetRootError,
   WidgetDataError,
   WidgetUpdateError,
+  ChatKitRequestError,
+  StoreNotFoundError,
+  ActionPayloadError,
+  AgentContextClosedError,
+  AgentStreamConsumedError,
 } from "./lib/errors";
 export type { WidgetErrorContext, TemplatePosition, DataIssue, WidgetUpdateErrorReason } from "./lib/errors";
 
@@ -266,3 +271,54 @@ export type { ThrottleTextDeltasConfig } from "./operators/throttleTextDeltas";
 export { toThreadEvents } from "./operators/toThreadEvents";
 export type { ToThreadEventsConfig, ThreadRef } from "./operators/toThreadEvents";
 export { toServerSentEvents } from "./operators/toServerSentEvents";
+
+// The server: requests, store, persistence, HTTP adapters.
+export { ChatKitServer, CANCELLED_STREAM_NOTE } from "./lib/server/ChatKitServer";
+export type {
+  ChatKitServerConfig,
+  ProcessResult,
+  ThreadEventSource,
+  RespondHandler,
+  ActionHandler,
+  SyncActionHandler,
+} from "./lib/server/ChatKitServer";
+export type { Store, PageRequest } from "./lib/server/Store";
+export { MemoryStore } from "./lib/server/MemoryStore";
+export type { MemoryStoreConfig } from "./lib/server/MemoryStore";
+export { runStoreContract } from "./lib/server/storeContract";
+export type { ContractRunner, StoreContractConfig } from "./lib/server/storeContract";
+export { persistEvents } from "./lib/server/persistEvents";
+export type { PersistEventsConfig } from "./lib/server/persistEvents";
+export { ofActionType } from "./lib/server/ofActionType";
+export type { TypedAction } from "./lib/server/ofActionType";
+export { applyFormValues } from "./lib/server/applyFormValues";
+export { toNodeHandler } from "./lib/server/toNodeHandler";
+export { toFetchHandler } from "./lib/server/toFetchHandler";
+export type { HttpHandlerConfig } from "./lib/server/httpCommon";
+export {
+  ChatKitRequestSchema,
+  UserMessageInputSchema,
+  ActionSchema,
+  STREAMING_REQUEST_TYPES,
+  isStreamingRequest,
+} from "./lib/server/requests";
+export type {
+  ChatKitRequest,
+  ChatKitRequestType,
+  StreamingRequest,
+  NonStreamingRequest,
+  UserMessageInput,
+  Action,
+} from "./lib/server/requests";
+
+// Agents glue (@openai/agents, an optional peer: only its types are imported here).
+export { AgentContext } from "./lib/agents/AgentContext";
+export type { AgentContextConfig, AgentStreamWidgetConfig } from "./lib/agents/AgentContext";
+export { streamAgentResponse } from "./lib/agents/streamAgentResponse";
+export type { StreamAgentResponseConfig } from "./lib/agents/streamAgentResponse";
+export { runEventsToThreadEvents } from "./lib/agents/runEventsToThreadEvents";
+export type { RunEventsToThreadEventsConfig } from "./lib/agents/runEventsToThreadEvents";
+export { textDeltas, isTextDeltaEvent } from "./lib/agents/textDeltas";
+export type { TextDeltaRunEvent } from "./lib/agents/textDeltas";
+export { fromStreamedRun } from "./lib/agents/fromStreamedRun";
+export type { StreamedRunLike } from "./lib/agents/fromStreamedRun";
