@@ -1,11 +1,11 @@
 import { animationFrameScheduler, asyncScheduler, of } from "rxjs";
-import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import { WidgetTemplateError } from "../../lib/errors";
 import { renderTemplate } from "../../operators/renderTemplate";
 import type { WidgetBuilder } from "../../operators/renderTemplate";
 import type { WidgetRoot } from "../../widgets/components";
+import { SpyScheduler } from "../helpers/SpyScheduler";
 
 interface Data {
   readonly title: string;
@@ -24,29 +24,6 @@ class FakeTemplate implements WidgetBuilder<Data> {
 }
 
 const card = (title: string): WidgetRoot => ({ type: "Card", id: title, children: [] });
-
-/** Records the virtual time of every scheduled action that runs, to prove timers are released. */
-class SpyScheduler implements SchedulerLike {
-  readonly fired: number[] = [];
-
-  constructor(private readonly inner: SchedulerLike) {}
-
-  now(): number {
-    return this.inner.now();
-  }
-
-  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
-    const { fired, inner } = this;
-    return inner.schedule<T>(
-      function (this: SchedulerAction<T>, s?: T) {
-        fired.push(inner.now());
-        work.call(this, s);
-      },
-      delay,
-      state,
-    );
-  }
-}
 
 const data = { a: { title: "a" }, b: { title: "b" }, c: { title: "c" }, x: { title: "bad" } };
 const roots = { A: card("a"), B: card("b"), C: card("c") };

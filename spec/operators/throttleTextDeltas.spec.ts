@@ -1,11 +1,11 @@
 import * as fc from "fast-check";
 import { Subject } from "rxjs";
-import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import type { WidgetRoot } from "../../widgets/components";
+import { SpyScheduler } from "../helpers/SpyScheduler";
 
 /** A text delta of component `componentId` of widget item `itemId`. */
 const d = (componentId: string, delta: string, done = false, itemId = "w1"): ThreadStreamEvent => ({
@@ -39,29 +39,6 @@ const added = (itemId: string): ThreadStreamEvent => ({
     widget: card("c"),
   },
 });
-
-/** Records the virtual time of every scheduled action that runs, to prove timers are released. */
-class SpyScheduler implements SchedulerLike {
-  readonly fired: number[] = [];
-
-  constructor(private readonly inner: SchedulerLike) {}
-
-  now(): number {
-    return this.inner.now();
-  }
-
-  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
-    const { fired, inner } = this;
-    return inner.schedule<T>(
-      function (this: SchedulerAction<T>, s?: T) {
-        fired.push(inner.now());
-        work.call(this, s);
-      },
-      delay,
-      state,
-    );
-  }
-}
 
 describe("throttleTextDeltas", () => {
   let testScheduler: TestScheduler;
