@@ -298,7 +298,7 @@ export class StoreNotFoundError extends ChatKitRxError {
 /**
  * An action's payload does not match the schema given to `ofActionType`
  * (the browser sent it, so it may be anything). `issues` are zod's, with
- * paths relative to the payload.
+ * paths written from the action, e.g. `payload.tags.1`.
  */
 export class ActionPayloadError extends ChatKitRxError {
   override readonly name: string = "ActionPayloadError";

@@ -78,6 +78,15 @@ export function persistEvents<TContext>(
     defer(() => {
       /** Items the client has seen whose final state is not saved yet, by id, in their latest state. */
       const pending = new Map<string, ThreadItem>();
+      /** The last event that came in for each pending item: once it is saved, the store is up to date. */
+      const lastEventOf = new Map<string, ThreadStreamEvent>();
+      /** Items whose `done`/`replaced` is saved: later updates go to the stored copy. */
+      const saved = new Set<string>();
+      const forgetIfUpToDate = (id: string, event: ThreadStreamEvent): void => {
+        if (lastEventOf.get(id) !== event) return;
+        pending.delete(id);
+        lastEventOf.delete(id);
+      };
 
       // Runs as each event arrives, before the (asynchronous) save, so that a
       // cancellation while saves are queued still knows every item's last state.
@@ -87,14 +96,19 @@ export function persistEvents<TContext>(
           case "thread.item.done":
           case "thread.item.replaced":
             pending.set(event.item.id, event.item);
+            lastEventOf.set(event.item.id, event);
             break;
           case "thread.item.updated": {
             const item = pending.get(event.item_id);
-            if (item !== undefined) pending.set(item.id, applyThreadEvent([item], event)[0] ?? item);
+            if (item !== undefined) {
+              pending.set(item.id, applyThreadEvent([item], event)[0] ?? item);
+              lastEventOf.set(item.id, event);
+            }
             break;
           }
           case "thread.item.removed":
             pending.delete(event.item_id);
+            lastEventOf.delete(event.item_id);
             break;
           default:
             break;
@@ -107,22 +121,26 @@ export function persistEvents<TContext>(
           case "thread.item.replaced": {
             if (event.type === "thread.item.done") await store.addThreadItem(thread.id, event.item, context);
             else await store.saveItem(thread.id, event.item, context);
+            saved.add(event.item.id);
             // Only forget it if no later event of the same item came in meanwhile.
-            if (pending.get(event.item.id) === event.item) pending.delete(event.item.id);
+            forgetIfUpToDate(event.item.id, event);
             return event.type === "thread.item.done" && isHidden(event.item) ? [] : [event];
           }
           case "thread.item.removed":
             await store.deleteThreadItem(thread.id, event.item_id, context);
             return [event];
           case "thread.item.updated": {
-            if (pending.has(event.item_id) || !event.update.type.startsWith("widget.")) return [event];
-            // A widget that was saved earlier (an action's answer): keep the stored copy in step.
+            // An item still open in this stream is saved when it is done (or cancelled).
+            const open = pending.has(event.item_id) && !saved.has(event.item_id);
+            if (open || !event.update.type.startsWith("widget.")) return [event];
+            // A widget saved already (earlier in this stream, or an action's answer): keep the stored copy in step.
             const stored = await store.loadItem(thread.id, event.item_id, context);
             if (stored.type === "widget") {
               const [updated] = applyThreadEvent([stored], event);
               if (updated !== undefined && updated !== stored)
                 await store.saveItem(thread.id, updated, context);
             }
+            forgetIfUpToDate(event.item_id, event);
             return [event];
           }
           case "thread.updated": {

@@ -514,3 +514,202 @@ async function settle(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
   if (!condition()) throw new Error("condition not met in time");
 }
+
+describe("ChatKitServer.process: threads.add_client_tool_output", () => {
+  const pendingCall = (threadId: string, status: "pending" | "completed" = "pending"): ThreadItem => ({
+    type: "client_tool_call",
+    id: "call_item",
+    thread_id: threadId,
+    created_at: "x",
+    status,
+    call_id: "call_1",
+    name: "get_location",
+    arguments: { precise: true },
+  });
+
+  it("completes the pending call with the result, then responds with no user message", async () => {
+    const messages: unknown[] = [];
+    const { server, store } = makeServer({
+      respond: (thread, message) => {
+        messages.push(message);
+        return streamWidget(thread, of(card("After tool")), {
+          generateId: () => `w_after_${messages.length}`,
+        });
+      },
+    });
+    const threadId = await createThread(server);
+    await store.addThreadItem(threadId, pendingCall(threadId), undefined);
+    const events = await stream(
+      await server.process(
+        {
+          type: "threads.add_client_tool_output",
+          params: { thread_id: threadId, result: { lat: 1, lng: 2 } },
+        },
+        undefined,
+      ),
+    );
+    expect(events.map((e) => e.type)).toEqual(["stream_options", "thread.item.added", "thread.item.done"]);
+    expect(messages.at(-1)).toBeNull();
+    expect(await store.loadItem(threadId, "call_item", undefined)).toEqual({
+      ...pendingCall(threadId),
+      status: "completed",
+      output: { lat: 1, lng: 2 },
+    });
+    expect((await items(store, threadId)).map((item) => item.id)).toEqual([
+      "message_2",
+      "w_after_1",
+      "call_item",
+      "w_after_2",
+    ]);
+  });
+
+  it("writes nothing until the stream is subscribed", async () => {
+    const { server, store } = makeServer();
+    const threadId = await createThread(server);
+    await store.addThreadItem(threadId, pendingCall(threadId), undefined);
+    const result = await server.process(
+      { type: "threads.add_client_tool_output", params: { thread_id: threadId, result: "ok" } },
+      undefined,
+    );
+    expect(result.kind).toBe("stream");
+    expect(await store.loadItem(threadId, "call_item", undefined)).toMatchObject({ status: "pending" });
+    await stream(result);
+    expect(await store.loadItem(threadId, "call_item", undefined)).toMatchObject({
+      status: "completed",
+      output: "ok",
+    });
+  });
+
+  it.each([
+    ["the last item is not a client tool call", false],
+    ["the last client tool call is already completed", true],
+  ])("is a 400 on params.thread_id when %s, and changes nothing", async (_name, addCompleted) => {
+    const { server, store } = makeServer();
+    const threadId = await createThread(server);
+    if (addCompleted) await store.addThreadItem(threadId, pendingCall(threadId, "completed"), undefined);
+    const before = JSON.stringify(await items(store, threadId));
+    const result = await server.process(
+      { type: "threads.add_client_tool_output", params: { thread_id: threadId, result: 1 } },
+      undefined,
+    );
+    if (result.kind !== "error") throw new Error(`expected an error, got ${result.kind}`);
+    expect([result.error.status, result.error.code, result.error.field]).toEqual([
+      400,
+      "invalid_request",
+      "params.thread_id",
+    ]);
+    expect(result.error.message).toContain("not a pending client tool call");
+    expect(JSON.stringify(await items(store, threadId))).toBe(before);
+  });
+
+  it("is a 404 for an unknown thread", async () => {
+    const { server } = makeServer();
+    const result = await server.process(
+      { type: "threads.add_client_tool_output", params: { thread_id: "thr_nope", result: 1 } },
+      undefined,
+    );
+    expect(result.kind === "error" && [result.error.status, result.error.field]).toEqual([
+      404,
+      "params.thread_id",
+    ]);
+  });
+});
+
+describe("ChatKitServer.process: threads.retry_after_item", () => {
+  it("deletes every item after the user message, then responds to that message again", async () => {
+    let runs = 0;
+    const seen: unknown[] = [];
+    const { server, store } = makeServer({
+      respond: (thread, message) => {
+        seen.push(message);
+        runs++;
+        return streamWidget(thread, of(card(`answer ${runs}`)), { generateId: () => `w_run_${runs}` });
+      },
+    });
+    const threadId = await createThread(server);
+    await store.addThreadItem(
+      threadId,
+      { type: "sdk_hidden_context", id: "h_after", thread_id: threadId, created_at: "x", content: "n" },
+      undefined,
+    );
+    await store.addThreadItem(
+      threadId,
+      { type: "assistant_message", id: "a_after", thread_id: threadId, created_at: "x", content: [] },
+      undefined,
+    );
+    const events = await stream(
+      await server.process(
+        { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: "message_2" } },
+        undefined,
+      ),
+    );
+    expect(events.map((e) => e.type)).toEqual(["stream_options", "thread.item.added", "thread.item.done"]);
+    expect(seen.at(-1)).toMatchObject({ type: "user_message", id: "message_2" });
+    expect((await items(store, threadId)).map((item) => item.id)).toEqual(["message_2", "w_run_2"]);
+    expect(((await store.loadItem(threadId, "w_run_2", undefined)) as WidgetItem).widget).toEqual(
+      card("answer 2"),
+    );
+  });
+
+  it("deletes across several pages of items", async () => {
+    const { server, store } = makeServer({
+      pageSize: 2,
+      respond: () => EMPTY,
+    });
+    const threadId = await createThread(server);
+    for (let i = 0; i < 5; i++) {
+      await store.addThreadItem(
+        threadId,
+        { type: "assistant_message", id: `a${i}`, thread_id: threadId, created_at: "x", content: [] },
+        undefined,
+      );
+    }
+    await stream(
+      await server.process(
+        { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: "message_2" } },
+        undefined,
+      ),
+    );
+    expect((await items(store, threadId)).map((item) => item.id)).toEqual(["message_2"]);
+  });
+
+  it("deletes nothing until the stream is subscribed", async () => {
+    const { server, store } = makeServer();
+    const threadId = await createThread(server);
+    const before = JSON.stringify(await items(store, threadId));
+    const result = await server.process(
+      { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: "message_2" } },
+      undefined,
+    );
+    expect(result.kind).toBe("stream");
+    expect(JSON.stringify(await items(store, threadId))).toBe(before);
+  });
+
+  it.each([
+    ["an item that is not a user message", "w_message_2", 400],
+    ["an unknown item", "msg_nope", 404],
+  ])("refuses %s on params.item_id and changes nothing", async (_name, itemId, status) => {
+    const { server, store } = makeServer();
+    const threadId = await createThread(server);
+    const before = JSON.stringify(await items(store, threadId));
+    const result = await server.process(
+      { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: itemId } },
+      undefined,
+    );
+    if (result.kind !== "error") throw new Error(`expected an error, got ${result.kind}`);
+    expect([result.error.status, result.error.field]).toEqual([status, "params.item_id"]);
+    expect(JSON.stringify(await items(store, threadId))).toBe(before);
+  });
+
+  it("is a 404 for an unknown thread", async () => {
+    const { server } = makeServer();
+    const result = await server.process(
+      { type: "threads.retry_after_item", params: { thread_id: "thr_nope", item_id: "message_2" } },
+      undefined,
+    );
+    expect(result.kind === "error" && [result.error.status, result.error.field]).toEqual([
+      404,
+      "params.thread_id",
+    ]);
+  });
+});
