@@ -8,6 +8,8 @@ export interface BenchCase {
   readonly name: string;
   /** Operations done by one call of `run` (e.g. tokens streamed), to report time per operation. */
   readonly operations: number;
+  /** What one operation is, for the unit column: `"µs/<operation>"`. Default `"op"`. */
+  readonly operation?: string;
   readonly run: () => void;
 }
 
@@ -19,6 +21,10 @@ export interface BenchResult {
   readonly min: number;
   readonly max: number;
   readonly runs: number;
+  /** Free text for the table's last column (sizes, ratios, what was checked). */
+  readonly note?: string;
+  /** Numbers that belong with the timing in results.json (e.g. bytes sent), by name. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
 export interface MeasureConfig {
@@ -36,31 +42,52 @@ function median(values: readonly number[]): number {
 
 /** Times `bench.run`; the result is in microseconds per operation. */
 export function measure(workload: string, bench: BenchCase, config: MeasureConfig = {}): BenchResult {
-  const { warmupRuns = 3, runs = 7, minRunMs = 50 } = config;
-  for (let i = 0; i < warmupRuns; i++) bench.run();
-  const start = process.hrtime.bigint();
-  bench.run();
-  const singleMs = Number(process.hrtime.bigint() - start) / 1e6;
-  const repeats = Math.max(1, Math.ceil(minRunMs / Math.max(singleMs, 1e-3)));
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < repeats; i++) bench.run();
-    const micros = Number(process.hrtime.bigint() - t0) / 1e3;
-    samples.push(micros / (repeats * bench.operations));
-  }
-  return {
-    workload,
-    name: bench.name,
-    unit: "µs/op",
-    median: median(samples),
-    min: Math.min(...samples),
-    max: Math.max(...samples),
-    runs,
-  };
+  return measureInterleaved(workload, [bench], config)[0]!;
 }
 
+/**
+ * Times several cases like {@link measure}, but takes their timed runs in
+ * turns (run 1 of every case, then run 2, ...), so a burst of load from
+ * other processes hits every case alike and ratios between cases stay
+ * meaningful on a noisy machine.
+ */
+export function measureInterleaved(
+  workload: string,
+  benches: readonly BenchCase[],
+  config: MeasureConfig = {},
+): BenchResult[] {
+  const { warmupRuns = 3, runs = 7, minRunMs = 50 } = config;
+  const repeats = benches.map((bench) => {
+    for (let i = 0; i < warmupRuns; i++) bench.run();
+    const start = process.hrtime.bigint();
+    bench.run();
+    const singleMs = Number(process.hrtime.bigint() - start) / 1e6;
+    return Math.max(1, Math.ceil(minRunMs / Math.max(singleMs, 1e-3)));
+  });
+  const samples = benches.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    benches.forEach((bench, index) => {
+      const times = repeats[index]!;
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < times; i++) bench.run();
+      const micros = Number(process.hrtime.bigint() - t0) / 1e3;
+      samples[index]!.push(micros / (times * bench.operations));
+    });
+  }
+  return benches.map((bench, index) => ({
+    workload,
+    name: bench.name,
+    unit: `µs/${bench.operation ?? "op"}`,
+    median: median(samples[index]!),
+    min: Math.min(...samples[index]!),
+    max: Math.max(...samples[index]!),
+    runs,
+  }));
+}
+
+/** The results as an aligned text table; the `note` column appears when some result has a note. */
 export function formatTable(results: readonly BenchResult[]): string {
+  const withNotes = results.some((r) => r.note !== undefined);
   const rows = results.map((r) => [
     r.workload,
     r.name,
@@ -68,9 +95,14 @@ export function formatTable(results: readonly BenchResult[]): string {
     r.min.toFixed(2),
     r.max.toFixed(2),
     r.unit,
+    ...(withNotes ? [r.note ?? ""] : []),
   ]);
-  const header = ["workload", "case", "median", "min", "max", "unit"];
+  const header = ["workload", "case", "median", "min", "max", "unit", ...(withNotes ? ["note"] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
