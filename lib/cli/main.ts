@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { checkWidget } from "../../widgets/checkWidget";
+import { isJsonObject } from "../../widgets/json";
 import { WidgetTemplate } from "../../widgets/template/WidgetTemplate";
 import { WidgetTemplateError } from "../errors";
 import { firstDifference } from "./firstDifference";
@@ -149,7 +150,7 @@ function readDataFile(path: string): object {
   } catch (error) {
     throw new DataFileError(`cannot read the data file ${path}: ${(error as Error).message}`);
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+  if (!isJsonObject(data)) {
     throw new DataFileError(`the data file ${path} must hold a JSON object`);
   }
   return data;

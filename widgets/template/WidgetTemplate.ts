@@ -14,6 +14,7 @@ import {
 import type { WidgetRoot } from "../components";
 import { WIDGET_ROOT_TYPES } from "../components";
 import { handlebarsEngine } from "../engines/handlebars";
+import { describeJsonValue, formatJsonPath, isJsonObject } from "../json";
 import { jinjaEngine } from "../engines/jinja";
 import type { CompiledTemplate, TemplateEngine } from "../engines/TemplateEngine";
 import { dropNulls } from "../serialize";
@@ -183,17 +184,16 @@ export class WidgetTemplate<TData = object> {
         cause: error,
       });
     }
-    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    if (!isJsonObject(json)) {
       throw new WidgetFileError({ file }, "the file must hold a JSON object (a widget definition)");
     }
-    const record = json as Record<string, unknown>;
-    if (!("version" in record)) {
+    if (!("version" in json)) {
       throw new WidgetFileError(
-        { file, widget: stringOrUndefined(record["name"]) },
+        { file, widget: stringOrUndefined(json["name"]) },
         'missing "version": a .widget file declares version "1.0"',
       );
     }
-    return new WidgetTemplate<TData>(record as unknown as WidgetDefinitionInput, { ...config, file });
+    return new WidgetTemplate<TData>(json as unknown as WidgetDefinitionInput, { ...config, file });
   }
 
   /** Renders the widget for `data`; throws a `WidgetTemplateError` subclass on any failure. */
@@ -232,7 +232,10 @@ export class WidgetTemplate<TData = object> {
       if (!parsed.success) {
         throw new WidgetDataError(
           this.#context,
-          parsed.error.issues.map((issue) => ({ path: formatZodPath(issue.path), message: issue.message })),
+          parsed.error.issues.map((issue) => ({
+            path: formatJsonPath(["data", ...issue.path]),
+            message: issue.message,
+          })),
         );
       }
       input = parsed.data;
@@ -244,11 +247,11 @@ export class WidgetTemplate<TData = object> {
   }
 
   #checkRoot(value: unknown): WidgetRoot {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      const type = (value as { type?: unknown }).type;
+    if (isJsonObject(value)) {
+      const type = value["type"];
       if (typeof type === "string" && ROOT_TYPES.has(type)) return value as WidgetRoot;
     }
-    throw new WidgetRootError(this.#context, describeFound(value));
+    throw new WidgetRootError(this.#context, describeJsonValue(value));
   }
 }
 
@@ -297,22 +300,4 @@ function unreadable(file: string, error: unknown): WidgetFileError {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function formatZodPath(path: readonly PropertyKey[]): string {
-  let text = "data";
-  for (const key of path) {
-    if (typeof key === "number") text += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) text += `.${key}`;
-    else text += `[${JSON.stringify(String(key))}]`;
-  }
-  return text;
-}
-
-function describeFound(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value === null || value === undefined) return "nothing (null)";
-  if (typeof value !== "object") return `a ${typeof value}`;
-  const type = (value as { type?: unknown }).type;
-  return typeof type === "string" ? `type "${type}"` : "an object without a `type`";
 }

@@ -3,6 +3,7 @@ import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import type { DataIssue } from "../../lib/errors";
+import { formatJsonPath } from "../json";
 
 /** Checks data against a template's `jsonSchema`; returns every issue found (empty when the data is valid). */
 export type DataValidator = (data: unknown) => readonly DataIssue[];
@@ -45,14 +46,15 @@ export function compileDataValidator(schema: Record<string, unknown>): DataValid
 }
 
 function toDataIssue(error: ErrorObject): DataIssue {
-  const at = pointerToPath(error.instancePath);
+  const segments = ["data", ...pointerSegments(error.instancePath)];
+  const at = formatJsonPath(segments);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":
-      return { path: appendKey(at, String(params["missingProperty"])), message: "required" };
+      return { path: formatJsonPath([...segments, String(params["missingProperty"])]), message: "required" };
     case "additionalProperties":
       return {
-        path: appendKey(at, String(params["additionalProperty"])),
+        path: formatJsonPath([...segments, String(params["additionalProperty"])]),
         message: "is not allowed by the schema",
       };
     case "enum":
@@ -62,19 +64,12 @@ function toDataIssue(error: ErrorObject): DataIssue {
   }
 }
 
-const identifier = /^[A-Za-z_$][\w$]*$/;
-
-function appendKey(path: string, key: string): string {
-  return identifier.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
-
-/** `/items/0/name` -> `data.items[0].name`, the form users read in error messages. */
-function pointerToPath(pointer: string): string {
-  let path = "data";
-  if (pointer === "") return path;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    path = /^\d+$/.test(key) ? `${path}[${key}]` : appendKey(path, key);
-  }
-  return path;
+/** `/items/0/name` -> `["items", 0, "name"]`: JSON Pointer segments, array indices as numbers. */
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
 }

@@ -1,3 +1,5 @@
+import { describeJsonValue, isJsonObject } from "../json";
+
 /**
  * Turns what a caller passes to `build` into the plain JSON-shaped object a
  * template sees, the way `JSON.stringify` would (objects with `toJSON`, such
@@ -8,12 +10,12 @@
 export function normalizeData(data: unknown, caller: string): Record<string, unknown> {
   if (data === undefined || data === null) return {};
   const normalized = normalizeValue(data);
-  if (typeof normalized !== "object" || normalized === null || Array.isArray(normalized)) {
+  if (!isJsonObject(normalized)) {
     throw new TypeError(
-      `${caller}: the data must be an object (or have a toJSON() that returns one), got ${describe(normalized)}`,
+      `${caller}: the data must be an object (or have a toJSON() that returns one), got ${describeJsonValue(normalized)}`,
     );
   }
-  return normalized as Record<string, unknown>;
+  return normalized;
 }
 
 interface WithToJSON {
@@ -55,10 +57,4 @@ function normalizeValue(value: unknown): unknown {
     }
   }
   return copy ?? record;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value === null) return "null";
-  return `a ${typeof value}`;
 }

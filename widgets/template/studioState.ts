@@ -1,3 +1,5 @@
+import { isJsonObject } from "../json";
+
 /**
  * What we can read from a Studio export's `encodedWidget` (base64url JSON of
  * the Studio's working copy). Hand-written files sometimes hold something
@@ -17,11 +19,7 @@ export function decodeStudioState(encodedWidget: string | null | undefined): Stu
   } catch {
     return {};
   }
-  if (!isPlainRecord(decoded)) return {};
+  if (!isJsonObject(decoded)) return {};
   const defaultState = decoded["defaultState"];
-  return isPlainRecord(defaultState) ? { defaultState } : {};
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isJsonObject(defaultState) ? { defaultState } : {};
 }
