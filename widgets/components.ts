@@ -163,7 +163,17 @@ export function childrenRuleFor(type: string): ChildrenRule | undefined {
  * (do not call union methods such as `.options` on it).
  */
 function childSlot<S>(_published: S, rule: ChildrenRule): S {
-  const schema = z.unknown().superRefine((node, ctx) => {
+  return componentNodeSchema(rule) as unknown as S;
+}
+
+/**
+ * The run-time check behind {@link childSlot}, for any place a component
+ * can stand (a `children` entry, the `component` of an update).
+ */
+export function componentNodeSchema(
+  rule: Pick<ChildrenRule, "expected" | "allowedTypes">,
+): z.ZodType<unknown> {
+  return z.unknown().superRefine((node, ctx) => {
     if (!isJsonObject(node) || typeof node["type"] !== "string") {
       ctx.addIssue({
         code: "custom",
@@ -187,7 +197,6 @@ function childSlot<S>(_published: S, rule: ChildrenRule): S {
     const result = known.safeParse(node);
     if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
   });
-  return schema as unknown as S;
 }
 
 /**

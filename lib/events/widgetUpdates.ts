@@ -6,7 +6,9 @@
 import { z } from "zod";
 
 import {
-  schemaForType,
+  componentNodeSchema,
+  WIDGET_COMPONENT_TYPES,
+  WIDGET_ROOT_TYPES,
   WidgetRootSchema,
   type ListViewItem,
   type WidgetComponent,
@@ -22,25 +24,10 @@ import {
  */
 export type UpdatedComponent = WidgetComponent | ListViewItem | WidgetRoot;
 
-export const UpdatedComponentSchema = z.unknown().superRefine((node, ctx) => {
-  if (typeof node !== "object" || node === null || Array.isArray(node)) {
-    ctx.addIssue({
-      code: "custom",
-      message: 'expected a component: an object with a string "type"',
-      input: node,
-    });
-    return;
-  }
-  const type = (node as { type?: unknown }).type;
-  if (typeof type !== "string") {
-    ctx.addIssue({ code: "custom", path: ["type"], message: "expected a string", input: type });
-    return;
-  }
-  const result = schemaForType(type)?.safeParse(node);
-  if (result !== undefined && !result.success) {
-    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
-  }
-}) as unknown as z.ZodType<UpdatedComponent>;
+export const UpdatedComponentSchema = componentNodeSchema({
+  expected: "a component",
+  allowedTypes: new Set<string>([...WIDGET_COMPONENT_TYPES, ...WIDGET_ROOT_TYPES]),
+}) as z.ZodType<UpdatedComponent>;
 
 /** Append `delta` to the `value` of the `Text`/`Markdown` whose `id` is `component_id`; `done` once it stops streaming. */
 export const StreamingTextValueDeltaSchema = z.object({
