@@ -4,14 +4,27 @@
  * Machines here are small and noisy, so compare ratios between cases of one
  * run, never absolute numbers between runs.
  */
-export interface BenchCase {
+interface BenchCaseBase {
   readonly name: string;
-  /** Operations done by one call of `run` (e.g. tokens streamed), to report time per operation. */
+  /** Operations done by one run (e.g. tokens streamed), to report time per operation. */
   readonly operations: number;
   /** What one operation is, for the unit column: `"µs/<operation>"`. Default `"op"`. */
   readonly operation?: string;
-  readonly run: () => void;
+  /**
+   * Called before every timed run, untimed: makes fresh inputs for cases
+   * whose inputs must not be reused (the diff caches results per object,
+   * so diffing the same trees twice would time a cache hit).
+   */
+  readonly prepare?: () => void;
 }
+
+/**
+ * One case: `run` does `operations` operations and is timed whole, or
+ * `runTimed` does them and returns the microseconds it timed itself, for
+ * cases where only part of the work is the operation (inputs that must be
+ * made right before each operation, say).
+ */
+export type BenchCase = BenchCaseBase & ({ readonly run: () => void } | { readonly runTimed: () => number });
 
 export interface BenchResult {
   readonly workload: string;
@@ -40,6 +53,15 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Calls `bench.prepare` (untimed), then runs the case; returns the time it took (or timed itself) in microseconds. */
+export function timedRun(bench: BenchCase): number {
+  bench.prepare?.();
+  if ("runTimed" in bench) return bench.runTimed();
+  const start = process.hrtime.bigint();
+  bench.run();
+  return Number(process.hrtime.bigint() - start) / 1e3;
+}
+
 /** Times `bench.run`; the result is in microseconds per operation. */
 export function measure(workload: string, bench: BenchCase, config: MeasureConfig = {}): BenchResult {
   return measureInterleaved(workload, [bench], config)[0]!;
@@ -58,19 +80,16 @@ export function measureInterleaved(
 ): BenchResult[] {
   const { warmupRuns = 3, runs = 7, minRunMs = 50 } = config;
   const repeats = benches.map((bench) => {
-    for (let i = 0; i < warmupRuns; i++) bench.run();
-    const start = process.hrtime.bigint();
-    bench.run();
-    const singleMs = Number(process.hrtime.bigint() - start) / 1e6;
+    for (let i = 0; i < warmupRuns; i++) timedRun(bench);
+    const singleMs = timedRun(bench) / 1e3;
     return Math.max(1, Math.ceil(minRunMs / Math.max(singleMs, 1e-3)));
   });
   const samples = benches.map((): number[] => []);
   for (let r = 0; r < runs; r++) {
     benches.forEach((bench, index) => {
       const times = repeats[index]!;
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < times; i++) bench.run();
-      const micros = Number(process.hrtime.bigint() - t0) / 1e3;
+      let micros = 0;
+      for (let i = 0; i < times; i++) micros += timedRun(bench);
       samples[index]!.push(micros / (times * bench.operations));
     });
   }

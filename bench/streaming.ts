@@ -12,7 +12,13 @@ import { toServerSentEvents } from "../operators/toServerSentEvents";
 import { toThreadEvents, type ToThreadEventsConfig } from "../operators/toThreadEvents";
 import type { WidgetRoot } from "../widgets/components";
 import { WidgetTemplate } from "../widgets/template/WidgetTemplate";
-import { measureInterleaved, type BenchCase, type BenchResult, type MeasureConfig } from "./harness";
+import {
+  measureInterleaved,
+  timedRun,
+  type BenchCase,
+  type BenchResult,
+  type MeasureConfig,
+} from "./harness";
 
 /** Token counts of the streaming cases; the 16k/1k ratio of time per token shows how the cost grows. */
 export const TOKEN_COUNTS: readonly number[] = [1_000, 4_000, 16_000];
@@ -345,10 +351,10 @@ function profileMain(args: readonly string[]): void {
     throw new TypeError(`bench/streaming.ts: kind must be one of ${STREAMING_KINDS.join(", ")}, got ${kind}`);
   }
   const checked = streamingCase(loadChannelMessage(), Number(count), kind as StreamingKind);
-  checked.bench.run();
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < Number(runs); i++) checked.bench.run();
-  const micros = Number(process.hrtime.bigint() - start) / 1e3 / (Number(runs) * checked.bench.operations);
+  timedRun(checked.bench);
+  let total = 0;
+  for (let i = 0; i < Number(runs); i++) total += timedRun(checked.bench);
+  const micros = total / (Number(runs) * checked.bench.operations);
   console.log(`${checked.bench.name}: ${micros.toFixed(2)} µs/token over ${runs} runs; ${checked.note}`);
 }
 
