@@ -92,6 +92,72 @@ export function idCounts(node: WidgetNode): IdCounts {
   return result;
 }
 
+/** How often one id occurs in a tree, capped at 2: 0 (absent), 1 (unique) or 2 (ambiguous). */
+export type IdCount = 0 | 1 | 2;
+
+/**
+ * What is known of a root's id counts, learnt one id at a time. One map can
+ * serve several roots: {@link shareIdCounts} hands it on to a root proven
+ * to hold the same ids, so a stream of states learns each id once.
+ */
+const knownCounts = new WeakMap<WidgetNode, Map<string, IdCount>>();
+
+/**
+ * Occurrences of `id` in `node`'s subtree, capped at 2. A plain walk: looking
+ * each node up in `idCounts`' cache first cost as much as the walk itself.
+ */
+function countInSubtree(node: WidgetNode, id: string): IdCount {
+  let count: number = componentId(node) === id ? 1 : 0;
+  const children = node["children"];
+  if (Array.isArray(children)) {
+    for (let index = 0; index < children.length && count < 2; index++) {
+      const child: unknown = children[index];
+      if (isWidgetNode(child)) count += countInSubtree(child, id);
+    }
+  } else if (isWidgetNode(children)) {
+    count += countInSubtree(children, id);
+  }
+  return count >= 2 ? 2 : (count as IdCount);
+}
+
+/**
+ * How often `id` occurs in the tree of `root`, capped at 2. Unlike
+ * {@link idCounts} it allocates nothing per node: a tree seen for the first
+ * time (fresh from `JSON.parse`, say) is walked once per id asked about,
+ * and the answer is remembered for `root` and every root it is shared with.
+ */
+export function countId(root: WidgetNode, id: string): IdCount {
+  const full = countsCache.get(root);
+  if (full !== undefined) return full.get(id) ?? 0;
+  let known = knownCounts.get(root);
+  if (known === undefined) {
+    known = new Map();
+    knownCounts.set(root, known);
+  }
+  let count = known.get(id);
+  if (count === undefined) {
+    count = countInSubtree(root, id);
+    known.set(id, count);
+  }
+  return count;
+}
+
+/**
+ * Records that `next` holds exactly the ids `prev` holds (the caller has
+ * proven it, e.g. the diff found only text changes), so what is known of
+ * `prev`'s counts is known of `next`'s.
+ */
+export function shareIdCounts(prev: WidgetNode, next: WidgetNode): void {
+  if (knownCounts.has(next) || countsCache.has(next)) return;
+  const full = countsCache.get(prev);
+  if (full !== undefined) {
+    countsCache.set(next, full);
+    return;
+  }
+  const known = knownCounts.get(prev);
+  if (known !== undefined) knownCounts.set(next, known);
+}
+
 /** Where the component with a given id is, or why there is no single answer. */
 export type FindResult =
   | { readonly found: true; readonly path: TreePath; readonly node: WidgetNode }
@@ -141,29 +207,43 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     }
     return true;
   }
-  return propsEqual(a as Readonly<Record<string, unknown>>, b as Readonly<Record<string, unknown>>, NO_KEYS);
+  return propsEqual(a as Readonly<Record<string, unknown>>, b as Readonly<Record<string, unknown>>, "none");
 }
 
-const NO_KEYS: ReadonlySet<string> = new Set();
+/**
+ * Which props {@link propsEqual} leaves out: none, the children (compared
+ * component by component by the diff), or also a streaming text's `value`
+ * and `streaming` (compared as a text delta). A closed set rather than a
+ * `Set` of keys: a `Set` lookup per prop made the diff of a fresh
+ * 1000-item list 2x slower (measured with `npm run bench`, W2).
+ */
+export type SkippedProps = "none" | "children" | "text";
 
-/** `jsonEqual` over two objects' properties, ignoring the keys in `skip`. */
+function isSkipped(key: string, skip: SkippedProps): boolean {
+  if (skip === "none") return false;
+  if (key === "children") return true;
+  return skip === "text" && (key === "value" || key === "streaming");
+}
+
+/** `jsonEqual` over two objects' properties, leaving out the props `skip` names. */
 export function propsEqual(
   a: Readonly<Record<string, unknown>>,
   b: Readonly<Record<string, unknown>>,
-  skip: ReadonlySet<string>,
+  skip: SkippedProps,
 ): boolean {
   let definedInA = 0;
   for (const key in a) {
-    if (!Object.hasOwn(a, key) || skip.has(key)) continue;
+    if (isSkipped(key, skip) || !Object.hasOwn(a, key)) continue;
     const value = a[key];
     if (value === undefined) continue;
     definedInA++;
-    if (!Object.hasOwn(b, key) || !jsonEqual(value, b[key])) return false;
+    const other = b[key];
+    if (other === undefined || !Object.hasOwn(b, key) || !jsonEqual(value, other)) return false;
   }
   let definedInB = 0;
   for (const key in b) {
-    if (!Object.hasOwn(b, key) || skip.has(key)) continue;
-    if (b[key] !== undefined) definedInB++;
+    if (isSkipped(key, skip)) continue;
+    if (b[key] !== undefined && Object.hasOwn(b, key)) definedInB++;
   }
   return definedInA === definedInB;
 }

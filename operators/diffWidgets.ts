@@ -3,10 +3,12 @@ import { filter, map, pairwise, pipe, type OperatorFunction } from "rxjs";
 import type { UpdatedComponent, WidgetUpdate } from "../lib/events/widgetUpdates";
 import {
   componentId,
+  countId,
   idCounts,
   isWidgetNode,
   jsonEqual,
   propsEqual,
+  shareIdCounts,
   type WidgetNode,
 } from "../lib/widgetTree";
 import type { WidgetRoot } from "../widgets/components";
@@ -21,14 +23,18 @@ export interface DiffWidgetsConfig {
   readonly componentUpdates?: boolean | undefined;
 }
 
-const SKIP_CHILDREN: ReadonlySet<string> = new Set(["children"]);
-const SKIP_TEXT: ReadonlySet<string> = new Set(["children", "value", "streaming"]);
-
 interface DiffContext {
   readonly componentUpdates: boolean;
   readonly prev: WidgetNode;
   readonly next: WidgetNode;
   readonly updates: WidgetUpdate[];
+  /**
+   * Whether ids are checked for uniqueness during the walk. The first pass
+   * does not check (see `diffWidgetStates`): it sets `needsExactPass` where
+   * an answer would depend on a count it did not take.
+   */
+  readonly exact: boolean;
+  needsExactPass: boolean;
   prevIds?: ReadonlyMap<string, 1 | 2>;
   nextIds?: ReadonlyMap<string, 1 | 2>;
 }
@@ -95,10 +101,10 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
   const mark = ctx.updates.length;
   const id = componentId(next);
   const text = id !== undefined && isStreamingText(prev) && isStreamingText(next);
-  let handled = propsEqual(prev, next, text ? SKIP_TEXT : SKIP_CHILDREN);
+  let handled = propsEqual(prev, next, text ? "text" : "children");
   if (handled && text) {
     const change = textDelta(prev, next);
-    if (change === false || (change !== null && !isUnique(ctx, id))) {
+    if (change === false || (change !== null && ctx.exact && !isUnique(ctx, id))) {
       handled = false;
     } else if (change !== null) {
       ctx.updates.push({
@@ -112,7 +118,12 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
   if (handled) handled = diffChildren(prev["children"], next["children"], ctx);
   if (handled) return true;
   ctx.updates.length = mark;
-  if (ctx.componentUpdates && !isRoot && id !== undefined && isUnique(ctx, id)) {
+  if (ctx.componentUpdates && !isRoot && id !== undefined) {
+    if (!ctx.exact) {
+      ctx.needsExactPass = true;
+      return false;
+    }
+    if (!isUnique(ctx, id)) return false;
     ctx.updates.push({
       type: "widget.component.updated",
       component_id: id,
@@ -121,6 +132,20 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
     return true;
   }
   return false;
+}
+
+/** One pass of the diff over two roots: whether it handled every change, and the updates if so. */
+function walk(prev: WidgetNode, next: WidgetNode, config: DiffWidgetsConfig, exact: boolean) {
+  const ctx: DiffContext = {
+    componentUpdates: config.componentUpdates === true,
+    prev,
+    next,
+    updates: [],
+    exact,
+    needsExactPass: false,
+  };
+  const handled = diffNode(prev, next, ctx, true);
+  return { handled, updates: ctx.updates, needsExactPass: ctx.needsExactPass };
 }
 
 function diffChildren(prev: unknown, next: unknown, ctx: DiffContext): boolean {
@@ -173,19 +198,31 @@ export function diffWidgetStates(
   config: DiffWidgetsConfig = {},
 ): WidgetUpdate[] {
   if (prev === next) return [];
+  const root: WidgetUpdate[] = [{ type: "widget.root.updated", widget: next }];
   const prevNode: unknown = prev;
   const nextNode: unknown = next;
-  if (!isWidgetNode(prevNode) || !isWidgetNode(nextNode))
-    return [{ type: "widget.root.updated", widget: next }];
-  const ctx: DiffContext = {
-    componentUpdates: config.componentUpdates === true,
-    prev: prevNode,
-    next: nextNode,
-    updates: [],
-  };
-  return diffNode(prevNode, nextNode, ctx, true)
-    ? ctx.updates
-    : [{ type: "widget.root.updated", widget: next }];
+  if (!isWidgetNode(prevNode) || !isWidgetNode(nextNode)) return root;
+  // First an optimistic pass that takes no id counts. It decides alone when
+  // it found a failure no component update can absorb (the exact pass would
+  // fail there too), or only text deltas whose ids are unique in `prev`: then
+  // every component of `next` sits where one of `prev` with the same id
+  // does, so `next` holds the same ids, the ids are unique there too, and
+  // the exact pass would decide the same everywhere. A stream of such
+  // states passes its counts on, so each id is counted once per stream.
+  const optimistic = walk(prevNode, nextNode, config, false);
+  if (!optimistic.needsExactPass) {
+    if (!optimistic.handled) return root;
+    const unique = optimistic.updates.every((update) => isUniqueTarget(prevNode, update));
+    shareIdCounts(prevNode, nextNode);
+    if (unique) return optimistic.updates;
+  }
+  const exact = walk(prevNode, nextNode, config, true);
+  return exact.handled ? exact.updates : root;
+}
+
+/** Whether the component an update of the optimistic pass names is unique in `prev`. */
+function isUniqueTarget(prev: WidgetNode, update: WidgetUpdate): boolean {
+  return update.type === "widget.streaming_text.value_delta" && countId(prev, update.component_id) === 1;
 }
 
 /**
