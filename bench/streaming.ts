@@ -12,6 +12,7 @@ import { toServerSentEvents } from "../operators/toServerSentEvents";
 import { toThreadEvents, type ToThreadEventsConfig } from "../operators/toThreadEvents";
 import type { WidgetRoot } from "../widgets/components";
 import { WidgetTemplate } from "../widgets/template/WidgetTemplate";
+import { naiveStreamFrames } from "./naiveReference";
 import {
   measureInterleaved,
   timedRun,
@@ -181,7 +182,7 @@ function describeOutput(output: CheckedOutput, tokens: number): string {
 }
 
 /** The kinds of streaming case, in table order. */
-export const STREAMING_KINDS = ["seed", "rx", "floor"] as const;
+export const STREAMING_KINDS = ["naive", "seed", "rx", "floor"] as const;
 export type StreamingKind = (typeof STREAMING_KINDS)[number];
 
 /** A case ready to time, with what its output was when checked. */
@@ -311,10 +312,19 @@ export function streamingCase(template: WidgetTemplate, count: number, kind: Str
       toThreadEvents(THREAD, EVENTS_CONFIG),
       toServerSentEvents(),
     );
-  const [name, frames] =
-    kind === "seed"
-      ? ["seed: build + streamWidget", seedFrames]
-      : ["rx: accumulateText + renderTemplate", rxFrames];
+  // The baseline: the reference algorithm written naively (bench/naiveReference.ts).
+  const naiveFrames = (): Observable<string> => {
+    let text = "";
+    const states = tokens.map((token, index) => data((text += token), index));
+    return from(
+      naiveStreamFrames(template.definition.template, states, { thread: THREAD.id, item: ITEM_ID }),
+    );
+  };
+  const [name, frames] = {
+    naive: ["naive reference: render per token, JSON-compare, startsWith", naiveFrames] as const,
+    seed: ["seed: build + streamWidget", seedFrames] as const,
+    rx: ["rx: accumulateText + renderTemplate", rxFrames] as const,
+  }[kind];
   const expected = template.build(channelMessage(tokens.join(""), false));
   const output = checkFrames(`${name}, ${label}`, collect(frames()), expected);
   return {
