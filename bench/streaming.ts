@@ -88,14 +88,14 @@ interface ChannelMessageData {
   readonly streaming: boolean;
 }
 
-function channelMessage(message: string, streaming: boolean): ChannelMessageData {
+export function channelMessage(message: string, streaming: boolean): ChannelMessageData {
   return { user_name: "Ada Lovelace", channel: "general", message, streaming };
 }
 
-const THREAD = { id: "thr_bench" };
-const ITEM_ID = "msg_bench";
+export const THREAD = { id: "thr_bench" };
+export const ITEM_ID = "msg_bench";
 /** A fixed id and clock, so every run sends the same bytes. */
-const EVENTS_CONFIG: ToThreadEventsConfig = { generateId: () => ITEM_ID, now: () => 0 };
+export const EVENTS_CONFIG: ToThreadEventsConfig = { generateId: () => ITEM_ID, now: () => 0 };
 
 /** Subscribes and counts what arrives; the pipelines are synchronous, so everything has arrived on return. */
 function drain(frames$: Observable<string>): { frames: number; chars: number } {
@@ -113,7 +113,7 @@ function drain(frames$: Observable<string>): { frames: number; chars: number } {
   return { frames, chars };
 }
 
-function collect(frames$: Observable<string>): string[] {
+export function collect(frames$: Observable<string>): string[] {
   const frames: string[] = [];
   let completed = false;
   frames$.subscribe({ next: (frame) => frames.push(frame), complete: () => (completed = true) });
@@ -122,7 +122,7 @@ function collect(frames$: Observable<string>): string[] {
 }
 
 /** What one case's output was, checked once outside the timed loop. */
-interface CheckedOutput {
+export interface CheckedOutput {
   readonly frames: number;
   readonly bytes: number;
   /** How many updates of each `type` the frames carried (only text deltas, ideally). */
@@ -135,7 +135,11 @@ interface CheckedOutput {
  * widget rebuilt from `added` plus the updates (without `done`) must equal
  * `expected` exactly, as must the `done` item's widget. Throws otherwise.
  */
-function checkFrames(caseName: string, frames: readonly string[], expected: WidgetRoot): CheckedOutput {
+export function checkFrames(
+  caseName: string,
+  frames: readonly string[],
+  expected: WidgetRoot,
+): CheckedOutput {
   const fail = (why: string): never => {
     throw new Error(`streaming workload, ${caseName}: ${why}`);
   };
@@ -171,7 +175,7 @@ const UPDATE_NAMES: Readonly<Record<string, string>> = {
   "widget.root.updated": "root updates",
 };
 
-function describeOutput(output: CheckedOutput, tokens: number): string {
+export function describeOutput(output: CheckedOutput, tokens: number): string {
   const updates = Object.entries(output.updates).map(([type, n]) => `${n} ${UPDATE_NAMES[type] ?? type}`);
   return [
     `${output.frames} frames`,
@@ -242,7 +246,7 @@ export function streamingWorkload(
   });
 }
 
-function kilo(count: number): string {
+export function kilo(count: number): string {
   return count % 1_000 === 0 ? `${count / 1_000}k` : String(count);
 }
 
