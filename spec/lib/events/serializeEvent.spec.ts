@@ -1,4 +1,13 @@
+import fc from "fast-check";
+
 import { serializeEvent } from "../../../lib/events/serializeEvent";
+
+/** The definition the fast path must agree with: a replacer that drops null properties. */
+function withReplacer(value: unknown): string | undefined {
+  return JSON.stringify(value, function (this: unknown, _key: string, property: unknown) {
+    return property === null && !Array.isArray(this) ? undefined : property;
+  });
+}
 
 describe("serializeEvent", () => {
   it("leaves out null and undefined properties at every depth, widget props included", () => {
@@ -49,5 +58,28 @@ describe("serializeEvent", () => {
   it("throws a TypeError for what JSON cannot represent", () => {
     expect(() => serializeEvent(undefined)).toThrow(TypeError);
     expect(() => serializeEvent(() => 1)).toThrow(/serializeEvent/);
+  });
+
+  it("gives the same text as a null-dropping replacer, whether or not nulls, undefined or toJSON occur", () => {
+    const withToJSON = fc.constantFrom(
+      new Date(0),
+      { toJSON: () => null },
+      { toJSON: () => ({ a: null, b: 1 }) },
+    );
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.jsonValue({ maxDepth: 0 }), fc.constant(undefined), withToJSON),
+      node: fc.oneof(
+        { depthSize: "small" },
+        tie("leaf"),
+        fc.array(tie("node"), { maxLength: 4 }),
+        fc.dictionary(fc.string({ maxLength: 3 }), tie("node"), { maxKeys: 4 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 3 }), value, { maxKeys: 4 }),
+        (event) => serializeEvent(event) === withReplacer(event),
+      ),
+    );
   });
 });
