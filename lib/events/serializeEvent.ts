@@ -13,6 +13,9 @@ function dropNulls(this: unknown, _key: string, value: unknown): unknown {
   return value;
 }
 
+/** Deeper than this, the walk gives up and leaves the value to the replacer (which also reports cycles). */
+const MAX_WALK_DEPTH = 64;
+
 /**
  * Whether `JSON.stringify` alone gives the same text as with `dropNulls`:
  * no object property anywhere is `null`, and no object has a `toJSON` whose
@@ -20,16 +23,17 @@ function dropNulls(this: unknown, _key: string, value: unknown): unknown {
  * which V8 calls for every key and which takes JSON.stringify off its fast
  * path (a text-delta event: about 1.7x slower).
  */
-function needsNoReplacer(value: unknown): boolean {
+function needsNoReplacer(value: unknown, depth = 0): boolean {
   if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_WALK_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const element of value as readonly unknown[]) if (!needsNoReplacer(element)) return false;
+    for (const element of value as readonly unknown[]) if (!needsNoReplacer(element, depth + 1)) return false;
     return true;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
   for (const key in value) {
     const property = (value as Record<string, unknown>)[key];
-    if (property === null || !needsNoReplacer(property)) return false;
+    if (property === null || !needsNoReplacer(property, depth + 1)) return false;
   }
   return true;
 }

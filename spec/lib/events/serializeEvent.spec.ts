@@ -60,6 +60,14 @@ describe("serializeEvent", () => {
     expect(() => serializeEvent(() => 1)).toThrow(/serializeEvent/);
   });
 
+  it("throws JSON.stringify's TypeError for a cycle, with or without nulls", () => {
+    const cyclic: Record<string, unknown> = { type: "x" };
+    cyclic["self"] = { back: cyclic };
+    expect(() => serializeEvent(cyclic)).toThrow(TypeError);
+    cyclic["gone"] = null;
+    expect(() => serializeEvent(cyclic)).toThrow(TypeError);
+  });
+
   it("gives the same text as a null-dropping replacer, whether or not nulls, undefined or toJSON occur", () => {
     const withToJSON = fc.constantFrom(
       new Date(0),
