@@ -266,6 +266,7 @@ export type { WidgetBuilder, RenderTemplateConfig } from "./operators/renderTemp
 export { accumulateText } from "./operators/accumulateText";
 export { diffWidgets, diffWidgetStates } from "./operators/diffWidgets";
 export type { DiffWidgetsConfig } from "./operators/diffWidgets";
+export { mergeTextDeltasWhilePaused } from "./operators/mergeTextDeltasWhilePaused";
 export { throttleTextDeltas } from "./operators/throttleTextDeltas";
 export type { ThrottleTextDeltasConfig } from "./operators/throttleTextDeltas";
 export { toThreadEvents } from "./operators/toThreadEvents";

@@ -137,6 +137,7 @@ const EXPECTED_EXPORTS = [
   "isStreamingRequest",
   "isTextDeltaEvent",
   "isWidgetRoot",
+  "mergeTextDeltasWhilePaused",
   "ofActionType",
   "parseWidgetRoot",
   "persistEvents",

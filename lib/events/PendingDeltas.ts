@@ -1,0 +1,115 @@
+/**
+ * Text deltas held back and merged per target: the shared core of the
+ * operators that coalesce token-rate text (`throttleTextDeltas` on time,
+ * `mergeTextDeltasWhilePaused` on a slow client).
+ */
+import type { ThreadItemUpdatedEvent, ThreadItemUpdate, ThreadStreamEvent } from "./threadEvents";
+
+type WidgetTextDelta = Extract<ThreadItemUpdate, { type: "widget.streaming_text.value_delta" }>;
+type MessageTextDelta = Extract<ThreadItemUpdate, { type: "assistant_message.content_part.text_delta" }>;
+
+/** A `thread.item.updated` event that appends text: the events {@link PendingDeltas} merges. */
+export type TextDeltaEvent = ThreadItemUpdatedEvent & { readonly update: WidgetTextDelta | MessageTextDelta };
+
+/**
+ * What a text delta appends to, as a map key, or `undefined` for any other
+ * event: the component of a widget item, or the content part of an
+ * assistant message. The item id is length-prefixed, so no two targets
+ * share a key whatever their ids contain. Throws on a malformed event
+ * (`null`, or an update that is not an object).
+ */
+export function textTarget(event: ThreadStreamEvent): string | undefined {
+  if (event.type !== "thread.item.updated") return undefined;
+  const { item_id: itemId, update } = event;
+  switch (update.type) {
+    case "widget.streaming_text.value_delta":
+      return `${itemId.length}:${itemId}/component:${update.component_id}`;
+    case "assistant_message.content_part.text_delta":
+      return `${itemId.length}:${itemId}/content:${update.content_index}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * How many chunks are joined into one string while text is held: a long
+ * pause (a stalled client) then costs about the text's own size instead of
+ * a string and a pointer per token, and each character is still copied
+ * only twice.
+ */
+const CHUNKS_PER_RUN = 256;
+
+/**
+ * Pending text of one target, kept as chunks and joined at flush: 8 bytes
+ * per token instead of the ~32 of a V8 cons-string, and no quadratic
+ * copying (measured: 16k tokens join in ~1 ms). Every
+ * {@link CHUNKS_PER_RUN} chunks are joined into one run, so the held
+ * pieces stay few however long the text is held.
+ */
+interface PendingText {
+  readonly first: TextDeltaEvent;
+  /** Joined runs of earlier chunks, then the chunks not joined yet. */
+  readonly runs: string[];
+  chunks: string[];
+  /** The last `done` seen (widget text only; message text has none). */
+  done: boolean;
+}
+
+/**
+ * Text deltas held back, one entry per target (item and component, or item
+ * and content part) in order of first appearance. Deltas of different
+ * targets commute (they append to different strings), so merging across
+ * targets loses no ordering.
+ */
+export class PendingDeltas {
+  private entries: PendingText[] = [];
+  /** The entry of each target that can still take text: not yet `done`. */
+  private open = new Map<string, PendingText>();
+
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  add(event: TextDeltaEvent, target: string): void {
+    const { update } = event;
+    let entry = this.open.get(target);
+    if (entry === undefined) {
+      entry = { first: event, runs: [], chunks: [], done: false };
+      this.entries.push(entry);
+      this.open.set(target, entry);
+    }
+    if (update.delta !== "" && entry.chunks.push(update.delta) === CHUNKS_PER_RUN) {
+      entry.runs.push(entry.chunks.join(""));
+      entry.chunks = [];
+    }
+    if (update.type === "widget.streaming_text.value_delta") {
+      entry.done = update.done;
+      // A `done: true` delta closes the entry: text after it starts a new
+      // one, so the `done` a client sees falls at the same character.
+      if (update.done) this.open.delete(target);
+    }
+  }
+
+  /** Moves every pending delta, merged per target, to `out`; leaves this empty. */
+  drainInto(out: ThreadStreamEvent[]): void {
+    const entries = this.entries;
+    this.entries = [];
+    this.open = new Map();
+    for (const { first, runs, chunks, done } of entries) {
+      if (chunks.length > 0) runs.push(chunks.length === 1 ? (chunks[0] ?? "") : chunks.join(""));
+      out.push(merged(first, runs, done));
+    }
+  }
+}
+
+/** `first` carrying all of `runs` (and `done`), or `first` itself if that is what it already carries. */
+function merged(first: TextDeltaEvent, runs: readonly string[], done: boolean): TextDeltaEvent {
+  const delta = runs.length === 1 ? (runs[0] ?? "") : runs.join("");
+  const { update } = first;
+  if (update.type === "widget.streaming_text.value_delta") {
+    if (delta === update.delta && done === update.done) return first;
+    return { ...first, update: { ...update, delta, done } };
+  }
+  if (delta === update.delta) return first;
+  return { ...first, update: { ...update, delta } };
+}

@@ -1,0 +1,179 @@
+import { isObservable, Observable } from "rxjs";
+import type { MonoTypeOperatorFunction } from "rxjs";
+
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "../lib/events/PendingDeltas";
+import type { ThreadStreamEvent } from "../lib/events/threadEvents";
+
+/**
+ * Holds a thread event stream back while its subscriber says it cannot take
+ * more, merging the text deltas that arrive meanwhile, so a slow client
+ * costs the server the text it has not read yet, not one frame per token.
+ *
+ * It's like a pausable buffer (`bufferToggle` on a pause signal), but
+ * text deltas are merged per target exactly as {@link throttleTextDeltas}
+ * merges them (`widget.streaming_text.value_delta` per item and component,
+ * `assistant_message.content_part.text_delta` per item and content part),
+ * and while nothing is held every event passes straight through.
+ *
+ * ```
+ * source:  -a-b-c---d-|     a, b, c, d: deltas of component "t"
+ * paused:  --t---f------    t: true (full), f: false (ready)
+ *          mergeTextDeltasWhilePaused(paused)
+ * result:  -a----x--d-|     x: b and c merged ("lo" + " world")
+ * ```
+ *
+ * RxJS pushes, so the demand signal has to come from outside: `paused`
+ * emits `true` when the subscriber's sink is full (`res.write` returned
+ * false; a Web stream's `desiredSize` fell to 0) and `false` when it is
+ * ready again (`'drain'`; `pull`). It is read synchronously, so `true`
+ * emitted from inside the subscriber's `next` stops the very next event.
+ *
+ * - Nothing is lost or reordered: while paused, text deltas are merged per
+ *   target; any other event first closes the text held before it, and
+ *   on resume everything goes out in the order it arrived. `done` is the
+ *   last one seen, and a `done: true` delta is never merged with text that
+ *   follows it, so the flag falls at the same character. Only deltas of
+ *   different targets may trade places, and they commute.
+ * - On resume the held events are sent one by one and sending stops as soon
+ *   as `paused` says `true` again; text that arrives meanwhile keeps
+ *   merging behind them.
+ * - Memory while paused: the unsent text itself, in one entry per target
+ *   (plus one per `done: true` that more text follows), never one per
+ *   source event. Other events cannot be merged and are held as they are:
+ *   a pipeline that sends a `widget.root.updated` per token holds a whole
+ *   widget per token for as long as the client is stalled. Stream text
+ *   through text deltas (`toThreadEvents` does, for `Text`/`Markdown` with
+ *   an `id`) to keep a stalled client cheap.
+ * - Completion and source errors (and malformed events, such as `null`)
+ *   wait until everything held has been sent, then complete or error.
+ *   Unsubscribing drops what is held.
+ * - `paused` is subscribed before the source, so a `BehaviorSubject(true)`
+ *   holds back even the first event. Repeated values are harmless. When
+ *   `paused` completes nothing can resume the stream any more, so it
+ *   resumes for good; when it errors, the output errors.
+ *
+ * ## Example
+ *
+ * ```ts
+ * const paused = new Subject<boolean>();
+ * response.on("drain", () => paused.next(false));
+ * events$.pipe(mergeTextDeltasWhilePaused(paused), toServerSentEvents()).subscribe((frame) => {
+ *   if (!response.write(frame)) paused.next(true);
+ * });
+ * ```
+ *
+ * @param paused `true` while the subscriber cannot take more, `false` once it can.
+ * @return A function that returns an Observable of the same events, with
+ * the text deltas that arrived during a pause merged per target.
+ */
+export function mergeTextDeltasWhilePaused(
+  paused: Observable<boolean>,
+): MonoTypeOperatorFunction<ThreadStreamEvent> {
+  if (!isObservable(paused)) {
+    throw new TypeError(
+      `mergeTextDeltasWhilePaused: paused must be an Observable<boolean>, got ${String(paused)}`,
+    );
+  }
+
+  return (source) =>
+    new Observable<ThreadStreamEvent>((subscriber) => {
+      const pending = new PendingDeltas();
+      /** Events due, in order, before the pending text; `head` is the next to send (no O(n) `shift`). */
+      let held: ThreadStreamEvent[] = [];
+      let head = 0;
+      let isPaused = false;
+      /** How the output ends once nothing is held (completion or error). */
+      let ending: (() => void) | null = null;
+      let sending = false;
+
+      /** Sends what is held while not paused, then the ending; a re-entrant call leaves it to the running one. */
+      const send = (): void => {
+        if (sending) return;
+        sending = true;
+        try {
+          while (!subscriber.closed && !isPaused) {
+            if (head < held.length) {
+              // Advance before emitting: downstream may re-enter.
+              const event = held[head++] as ThreadStreamEvent;
+              if (head === held.length) {
+                held = [];
+                head = 0;
+              }
+              subscriber.next(event);
+            } else if (!pending.isEmpty) {
+              pending.drainInto(held);
+            } else if (ending !== null) {
+              const end = ending;
+              ending = null;
+              end();
+            } else {
+              break;
+            }
+          }
+        } finally {
+          sending = false;
+        }
+      };
+
+      /** Lets `end` complete or error once everything held is sent; the first ending wins. */
+      const endAfterHeld = (end: () => void): void => {
+        if (ending !== null) return;
+        ending = end;
+        send();
+      };
+
+      const demand = paused.subscribe({
+        next: (value) => {
+          isPaused = value;
+          if (!value) send();
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          isPaused = false;
+          send();
+        },
+      });
+      if (subscriber.closed) return demand;
+
+      let ended = false;
+      const upstream = source.subscribe({
+        next: (event) => {
+          if (subscriber.closed || ended) return;
+          try {
+            const target = textTarget(event);
+            if (target !== undefined && (isPaused || !pending.isEmpty)) {
+              pending.add(event as TextDeltaEvent, target);
+            } else {
+              // Not paused and no text pending: nothing to merge with, so it
+              // joins the queue as it is (the queue is usually empty).
+              pending.drainInto(held);
+              held.push(event);
+            }
+          } catch (err: unknown) {
+            // A malformed event: fail loudly (after what is held) instead of
+            // letting RxJS report it as unhandled and go on.
+            ended = true;
+            endAfterHeld(() => subscriber.error(err));
+            return;
+          }
+          send();
+        },
+        error: (err: unknown) => {
+          ended = true;
+          endAfterHeld(() => subscriber.error(err));
+        },
+        complete: () => {
+          ended = true;
+          endAfterHeld(() => subscriber.complete());
+        },
+      });
+
+      return () => {
+        held = [];
+        head = 0;
+        ending = null;
+        demand.unsubscribe();
+        upstream.unsubscribe();
+      };
+    });
+}
