@@ -1,7 +1,8 @@
-import type { Observable, Subscription } from "rxjs";
+import { Subject, type Observable, type Subscription } from "rxjs";
 
 import { serializeEvent } from "../events/serializeEvent";
 import type { ThreadStreamEvent } from "../events/threadEvents";
+import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
 import { toServerSentEvents } from "../../operators/toServerSentEvents";
 import type { ChatKitServer } from "./ChatKitServer";
 import {
@@ -22,11 +23,18 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
+/** Bytes a streaming body queues before it stops taking frames, as Node's `writableHighWaterMark`. */
+const SSE_QUEUE_BYTES = 16 * 1024;
+
 /**
  * The events as a `ReadableStream` of SSE bytes. Subscribes on `start`;
  * unsubscribes on `cancel` (the runtime cancels the body when the client
  * goes away) and on `signal` abort (runtimes that abort the request
  * instead), so the upstream stops either way.
+ *
+ * Backpressure: once the queue holds {@link SSE_QUEUE_BYTES} (`desiredSize`
+ * <= 0) the stream is paused and text deltas merge; the runtime's `pull`,
+ * called when the reader has taken enough, resumes it.
  */
 function sseStream(
   events: Observable<ThreadStreamEvent>,
@@ -36,47 +44,57 @@ function sseStream(
   const encoder = new TextEncoder();
   let subscription: Subscription | undefined;
   let onAbort: (() => void) | undefined;
+  const paused = new Subject<boolean>();
   const release = (): void => {
     if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
     subscription?.unsubscribe();
   };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      onAbort = () => {
-        release();
-        try {
-          controller.close();
-        } catch {
-          // Already closed or errored by the runtime.
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        onAbort = () => {
+          release();
+          try {
+            controller.close();
+          } catch {
+            // Already closed or errored by the runtime.
+          }
+        };
+        if (signal.aborted) {
+          onAbort();
+          return;
         }
-      };
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener("abort", onAbort, { once: true });
-      subscription = events.pipe(toServerSentEvents()).subscribe({
-        next: (frame) => controller.enqueue(encoder.encode(frame)),
-        complete: () => {
-          release();
-          controller.close();
-        },
-        error: (error: unknown) => {
-          release();
-          report(config, error);
-          controller.enqueue(
-            encoder.encode(
-              `data: ${serializeEvent({ type: "error", code: "stream.error", allow_retry: true })}\n\n`,
-            ),
-          );
-          controller.close();
-        },
-      });
+        signal.addEventListener("abort", onAbort, { once: true });
+        subscription = events.pipe(mergeTextDeltasWhilePaused(paused), toServerSentEvents()).subscribe({
+          next: (frame) => {
+            controller.enqueue(encoder.encode(frame));
+            if ((controller.desiredSize ?? 1) <= 0) paused.next(true);
+          },
+          complete: () => {
+            release();
+            controller.close();
+          },
+          error: (error: unknown) => {
+            release();
+            report(config, error);
+            controller.enqueue(
+              encoder.encode(
+                `data: ${serializeEvent({ type: "error", code: "stream.error", allow_retry: true })}\n\n`,
+              ),
+            );
+            controller.close();
+          },
+        });
+      },
+      pull() {
+        paused.next(false);
+      },
+      cancel() {
+        release();
+      },
     },
-    cancel() {
-      release();
-    },
-  });
+    new ByteLengthQueuingStrategy({ highWaterMark: SSE_QUEUE_BYTES }),
+  );
 }
 
 /**
@@ -86,8 +104,12 @@ function sseStream(
  * when the client goes away (the body is cancelled or `request.signal`
  * aborts) the stream is unsubscribed, so the upstream stops.
  *
- * Frames are enqueued as they come (no backpressure): a ChatKit response
- * is small next to what a client reads per second.
+ * Backpressure: the body is a pull-based stream that queues at most about
+ * {@link SSE_QUEUE_BYTES}; while it is full (a slow reader), text deltas
+ * merge per target ({@link mergeTextDeltasWhilePaused}) instead of
+ * queueing one frame per token, and go out when the reader pulls. Events
+ * other than text deltas cannot be merged and wait in order, so stream
+ * text as text deltas.
  *
  * @example
  * ```ts

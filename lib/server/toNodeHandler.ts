@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Observable } from "rxjs";
+import { Subject, type Observable } from "rxjs";
 
 import { serializeEvent } from "../events/serializeEvent";
 import type { ThreadStreamEvent } from "../events/threadEvents";
+import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
 import { toServerSentEvents } from "../../operators/toServerSentEvents";
 import type { ChatKitServer } from "./ChatKitServer";
 import {
@@ -56,6 +57,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * (`res` emits `close` before the end) the stream is unsubscribed, so the
  * upstream (model run, widget pipeline) stops and the server's
  * cancellation bookkeeping runs.
+ *
+ * Backpressure: when `res.write` returns false (the socket and Node's
+ * buffer are full: a slow reader), nothing more is written until `drain`;
+ * meanwhile text deltas merge per target ({@link mergeTextDeltasWhilePaused})
+ * and go out as one frame per target when the socket drains. So a slow
+ * client costs the server Node's `writableHighWaterMark` (and the frame
+ * that crossed it) plus the text it has not read yet, whatever the token
+ * rate, where it used to cost one buffered frame per token. Events other than
+ * text deltas cannot be merged and wait in order (a widget per
+ * `widget.root.updated`, say), so stream text as text deltas.
  *
  * Not handled here on purpose: routing, CORS and authentication. Do them
  * before calling the handler, and derive the context from the request.
@@ -118,8 +129,13 @@ export function toNodeHandler<TContext>(
     if (res.destroyed) return; // the client left while the request was being checked
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
-    const subscription = events.pipe(toServerSentEvents()).subscribe({
-      next: (frame) => void res.write(frame),
+    const paused = new Subject<boolean>();
+    const onDrain = (): void => paused.next(false);
+    res.on("drain", onDrain);
+    const subscription = events.pipe(mergeTextDeltasWhilePaused(paused), toServerSentEvents()).subscribe({
+      next: (frame) => {
+        if (!res.write(frame)) paused.next(true);
+      },
       complete: () => res.end(),
       error: (error: unknown) => {
         // The server turns handler errors into `error` events; this is a bug or a broken store.
@@ -129,7 +145,11 @@ export function toNodeHandler<TContext>(
     });
     // `close` before the end means the client went away: unsubscribing stops the upstream.
     // After a normal end it is a no-op. The socket may also have closed while we subscribed.
-    if (res.destroyed) subscription.unsubscribe();
-    else res.once("close", () => subscription.unsubscribe());
+    const release = (): void => {
+      res.off("drain", onDrain);
+      subscription.unsubscribe();
+    };
+    if (res.destroyed) release();
+    else res.once("close", release);
   }
 }
