@@ -111,7 +111,7 @@ function fastModelCases(
       name: `the token source alone (virtual-time scheduling), ${label}`,
       operations: count,
       operation: "token",
-      run: () => void runToEnd((scheduler) => modelStream(tokens, scheduler).pipe(toServerSentEvents())),
+      run: () => void runToEnd((scheduler) => modelStream(tokens, scheduler)),
     },
     note: describeOutput(output, count),
     metrics: {

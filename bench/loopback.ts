@@ -18,7 +18,6 @@ import type { ChatKitServer } from "../lib/server/ChatKitServer";
 import { toNodeHandler } from "../lib/server/toNodeHandler";
 import { forEachChild, type WidgetNode } from "../lib/widgetTree";
 import type { WidgetRoot } from "../widgets/components";
-import { WidgetTemplate } from "../widgets/template/WidgetTemplate";
 
 /** Epoch milliseconds with sub-millisecond resolution: comparable between the server and the client process. */
 export function epochMs(): number {
@@ -30,16 +29,6 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank] ?? Number.NaN;
-}
-
-/** The Studio template the workloads stream, as in `bench/streaming.ts`. */
-export function loadChannelMessage(): WidgetTemplate {
-  return WidgetTemplate.fromFile(join(__dirname, "..", "examples", "widgets", "channel_message.widget"));
-}
-
-/** The template's data for one state of the streamed message. */
-export function channelMessage(message: string, streaming: boolean) {
-  return { user_name: "Ada Lovelace", channel: "general", message, streaming };
 }
 
 /** A ChatKit request that starts a thread with `text` as the user message. */

@@ -19,11 +19,9 @@ import { throttleTextDeltas } from "../operators/throttleTextDeltas";
 import { toThreadEvents } from "../operators/toThreadEvents";
 import type { BenchResult } from "./harness";
 import {
-  channelMessage,
   close,
   epochMs,
   listen,
-  loadChannelMessage,
   percentile,
   runClient,
   sampleMemory,
@@ -31,7 +29,7 @@ import {
   userText,
 } from "./loopback";
 import type { ManyStreamsReply, ManyStreamsRequest } from "./manyStreamsClient";
-import { loremTokens } from "./streaming";
+import { channelMessage, loadChannelMessage, loremTokens } from "./streaming";
 
 export interface ManyStreamsConfig {
   readonly streams: number;

@@ -9,15 +9,8 @@
 import { Agent, request } from "node:http";
 import { isDeepStrictEqual } from "node:util";
 
-import { loremTokens } from "./streaming";
-import {
-  channelMessage,
-  createThreadBody,
-  epochMs,
-  loadChannelMessage,
-  serveClient,
-  SseClient,
-} from "./loopback";
+import { createThreadBody, epochMs, serveClient, SseClient } from "./loopback";
+import { channelMessage, loadChannelMessage, loremTokens } from "./streaming";
 
 const template = loadChannelMessage();
 

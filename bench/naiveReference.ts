@@ -11,7 +11,12 @@
  *
  * Deliberately unoptimised; it is never used outside `bench/`.
  */
-import { Template } from "@huggingface/jinja";
+/** `@huggingface/jinja`'s `Template`; its ESM typings do not resolve from this CommonJS package (see the engine). */
+interface LibraryTemplate {
+  render(data: Record<string, unknown>): string;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see LibraryTemplate
+const { Template } = require("@huggingface/jinja") as { Template: new (source: string) => LibraryTemplate };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Node = { [key: string]: Json };
@@ -98,7 +103,7 @@ const frame = (event: Json): string => `data: ${JSON.stringify(event)}\n\n`;
  */
 export function naiveStreamFrames(
   source: string,
-  states: readonly Readonly<Record<string, unknown>>[],
+  states: readonly object[],
   ids: { readonly thread: string; readonly item: string },
 ): string[] {
   const frames: string[] = [];
@@ -106,7 +111,7 @@ export function naiveStreamFrames(
   const template = new Template(source);
   let before: Node | undefined;
   for (const data of states) {
-    const widget = JSON.parse(template.render(data)) as Node;
+    const widget = JSON.parse(template.render(data as Record<string, unknown>)) as Node;
     if (before === undefined) {
       frames.push(frame({ type: "thread.item.added", item: { ...item, widget } }));
     } else {

@@ -33,9 +33,9 @@ import { ChatKitServer } from "../lib/server/ChatKitServer";
 import { toNodeHandler } from "../lib/server/toNodeHandler";
 import { toServerSentEvents } from "../operators/toServerSentEvents";
 import type { BenchResult } from "./harness";
-import { channelMessage, epochMs, loadChannelMessage, percentile, runClient } from "./loopback";
+import { epochMs, percentile, runClient } from "./loopback";
 import type { SlowReaderReply, SlowReaderRequest } from "./slowReaderClient";
-import { loremTokens } from "./streaming";
+import { channelMessage, loadChannelMessage, loremTokens } from "./streaming";
 
 const TOKENS_PER_SECOND = 10_000;
 const FRAME_EVERY_MS = 100;

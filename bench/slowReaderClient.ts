@@ -9,15 +9,8 @@
 import { request, type IncomingMessage } from "node:http";
 import { isDeepStrictEqual } from "node:util";
 
-import {
-  channelMessage,
-  createThreadBody,
-  epochMs,
-  loadChannelMessage,
-  serveClient,
-  SseClient,
-} from "./loopback";
-import { loremTokens } from "./streaming";
+import { createThreadBody, epochMs, serveClient, SseClient } from "./loopback";
+import { channelMessage, loadChannelMessage, loremTokens } from "./streaming";
 
 export interface SlowReaderRequest {
   readonly socketPath: string;
