@@ -158,6 +158,29 @@ export function shareIdCounts(prev: WidgetNode, next: WidgetNode): void {
   if (known !== undefined) knownCounts.set(next, known);
 }
 
+/**
+ * Records that `next` differs from `prev` only inside the props of the
+ * component at `path` (a text delta, say), so every node along the path
+ * holds the same ids as before: their counts carry over instead of being
+ * recounted for each new state.
+ */
+export function shareIdCountsAlong(prev: WidgetNode, next: WidgetNode, path: TreePath): void {
+  let before: unknown = prev;
+  let after: unknown = next;
+  for (let step = 0; ; step++) {
+    // Steps alternate between components and their `children` arrays; only components have counts.
+    if (isWidgetNode(before) && isWidgetNode(after) && !countsCache.has(after)) {
+      const counts = countsCache.get(before);
+      if (counts === undefined) return;
+      countsCache.set(after, counts);
+    }
+    if (step === path.length || typeof before !== "object" || typeof after !== "object") return;
+    const key = path[step]!;
+    before = (before as Record<string | number, unknown>)[key];
+    after = (after as Record<string | number, unknown>)[key];
+  }
+}
+
 /** Where the component with a given id is, or why there is no single answer. */
 export type FindResult =
   | { readonly found: true; readonly path: TreePath; readonly node: WidgetNode }

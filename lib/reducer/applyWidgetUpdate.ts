@@ -1,7 +1,7 @@
 import { produce } from "immer";
 
 import type { WidgetUpdate } from "../events/widgetUpdates";
-import { findComponent, type TreePath, type WidgetNode } from "../widgetTree";
+import { findComponent, shareIdCountsAlong, type TreePath, type WidgetNode } from "../widgetTree";
 import type { WidgetRoot } from "../../widgets/components";
 import { WidgetUpdateError } from "../errors";
 
@@ -72,11 +72,14 @@ export function applyWidgetUpdate(root: WidgetRoot, update: WidgetUpdate): Widge
       }
       const finishes = update.done && node["streaming"] === true;
       if (update.delta === "" && !finishes) return root;
-      return produce(root, (draft) => {
+      const next = produce(root, (draft) => {
         const target = draftAt(draft, path);
         target["value"] = (target["value"] as string) + update.delta;
         if (finishes) target["streaming"] = false;
       });
+      // Text changed, ids did not: the next delta finds its target without recounting them.
+      shareIdCountsAlong(root, next, path);
+      return next;
     }
   }
 }

@@ -29,6 +29,24 @@ describe("applyWidgetUpdate", () => {
     expect((before.children[1] as unknown as { children: { value: string } }).children.value).toBe("He");
   });
 
+  it("finds the target of each delta in a stream, and sees ids a component update brings", () => {
+    const delta = (text: string) =>
+      ({ type: "widget.streaming_text.value_delta", component_id: "t", delta: text, done: false }) as const;
+    let state = root(
+      { type: "Box", id: "b", children: [] },
+      { type: "Row", children: [{ type: "Text", id: "t", value: "" }] },
+    );
+    for (const text of ["a", "b", "c"]) state = applyWidgetUpdate(state, delta(text));
+    expect(JSON.stringify(state)).toContain('"value":"abc"');
+    // The counts carried from delta to delta must not hide a duplicate that arrives later.
+    state = applyWidgetUpdate(state, {
+      type: "widget.component.updated",
+      component_id: "b",
+      component: { type: "Box", id: "b", children: [{ type: "Text", id: "t", value: "" }] },
+    } as never);
+    expect(() => applyWidgetUpdate(state, delta("d"))).toThrow(/more than one component has id "t"/);
+  });
+
   it("turns streaming: true into false with done, and leaves other values alone", () => {
     const done = {
       type: "widget.streaming_text.value_delta",
