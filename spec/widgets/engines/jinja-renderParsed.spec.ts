@@ -1,0 +1,158 @@
+import fc from "fast-check";
+import { TemplateUndefinedError } from "../../../lib/errors";
+import { jinjaEngine, JinjaTemplate } from "../../../widgets/engines/jinja";
+import { restoreSlots, type Slots } from "../../../widgets/engines/jinja/slots";
+import type { RenderParsedResult } from "../../../widgets/engines/TemplateEngine";
+
+/**
+ * `renderParsed` must be `JSON.parse(render(data))` (or the text, when it is
+ * not JSON), whatever the template and data, while long `tojson` strings
+ * skip the text (see `widgets/engines/jinja/slots.ts`).
+ */
+
+const context = { widget: "renderParsed spec", file: "/widgets/parsed.widget" };
+
+function compile(source: string): JinjaTemplate {
+  return jinjaEngine.compile(source, context) as JinjaTemplate;
+}
+
+/** What `renderParsed` must return, computed the slow way. */
+function expected(template: JinjaTemplate, data: Record<string, unknown>): RenderParsedResult {
+  const text = template.render(data);
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, text };
+  }
+}
+
+/** Deep equality that also compares the order of object keys. */
+function expectSame(actual: RenderParsedResult, wanted: RenderParsedResult): void {
+  expect(actual).toEqual(wanted);
+  expect(JSON.stringify(actual)).toBe(JSON.stringify(wanted));
+}
+
+const LONG = 'a long string, well past the slot threshold of sixty-four characters: 😀 </script> "quoted"';
+
+describe("restoreSlots", () => {
+  const slots: Slots = { prefix: "<@chatkit-slot:n0nce:", values: ["zero", "one"] };
+  const marker = (i: number) => `${slots.prefix}${i}>`;
+
+  it("puts every slot back where its marker is a whole string value, in place and in order", () => {
+    const parsed = { a: [marker(1), { b: marker(0) }], c: "x" };
+    expect(restoreSlots(parsed, slots)).toEqual({ value: { a: ["one", { b: "zero" }], c: "x" } });
+    expect(restoreSlots(marker(0), { prefix: slots.prefix, values: ["root"] })).toEqual({ value: "root" });
+  });
+
+  it("gives up when a marker is missing, repeated, inside a longer string or an object key", () => {
+    expect(restoreSlots([marker(0)], slots)).toBeUndefined();
+    expect(restoreSlots([marker(0), marker(1), marker(1)], slots)).toBeUndefined();
+    expect(restoreSlots([marker(0), `x${marker(1)}`], slots)).toBeUndefined();
+    expect(restoreSlots({ [marker(1)]: marker(0) }, slots)).toBeUndefined();
+  });
+
+  it("leaves strings that only look like markers alone", () => {
+    const lookalikes = [
+      `${slots.prefix}7>`,
+      `${slots.prefix}01>`,
+      `${slots.prefix}1`,
+      "<@chatkit-slot:other:0>",
+    ];
+    expect(restoreSlots([marker(0), marker(1), ...lookalikes], slots)).toEqual({
+      value: ["zero", "one", ...lookalikes],
+    });
+  });
+});
+
+describe("JinjaTemplate.renderParsed", () => {
+  it("parses compiled and interpreted templates, long strings included", () => {
+    const source =
+      '{"a":{{ s | tojson }},"b":[{%- for x in xs -%}{{ x | tojson }}{{ "," if not loop.last }}{%- endfor -%}]}';
+    const data = { s: LONG, xs: [LONG, "short", 1, null] };
+    const compiled = compile(source);
+    const interpreted = compile(`${source}{% macro m() %}{% endmacro %}`);
+    expect([compiled.strategy.kind, interpreted.strategy.kind]).toEqual(["closures", "interpreter"]);
+    for (const template of [compiled, interpreted]) {
+      expectSame(template.renderParsed(data), { ok: true, value: { a: LONG, b: [LONG, "short", 1, null] } });
+    }
+  });
+
+  it("returns the exact text when it is not JSON", () => {
+    const template = compile('{"a":{{ s | tojson }},"b":"x{{ s | tojson }}"}');
+    const result = template.renderParsed({ s: LONG });
+    expect(result.ok).toBe(false);
+    expectSame(result, expected(template, { s: LONG }));
+  });
+
+  it("falls back for a long string used as a key, inside a longer string, or read back from a set block", () => {
+    const sources = [
+      "{ {{ s | tojson }}: {{ s | tojson }} }",
+      '["\\{{ s | tojson }}"]',
+      "{%- set _c -%}{{ s | tojson }}{%- endset -%}[{{ _c }}, {{ (_c | length) | tojson }}]",
+    ];
+    for (const source of sources) {
+      const template = compile(source);
+      expectSame(template.renderParsed({ s: LONG }), expected(template, { s: LONG }));
+    }
+  });
+
+  it("throws what render throws", () => {
+    const template = compile('{"a":{{ s | tojson }},"b":{{ user.name | tojson }}}');
+    expect(() => template.renderParsed({ s: LONG, user: {} })).toThrow(TemplateUndefinedError);
+    let rendered: unknown;
+    let parsed: unknown;
+    try {
+      template.render({ s: LONG, user: {} });
+    } catch (error) {
+      rendered = error;
+    }
+    try {
+      template.renderParsed({ s: LONG, user: {} });
+    } catch (error) {
+      parsed = error;
+    }
+    expect((parsed as Error).message).toBe((rendered as Error).message);
+  });
+
+  describe("is JSON.parse(render(data)) for random templates and data", () => {
+    /** Pieces of a template that print (or not) JSON; `s`, `t` and `xs` come from the data. */
+    const fragment = fc.constantFrom(
+      "{{ s | tojson }}",
+      "{{ t | tojson }}",
+      "{{ (s ~ t) | tojson }}",
+      '{"k":{{ s | tojson }},"j":{{ t | tojson }}}',
+      "[{%- for x in xs -%}{{ x | tojson }}{{ ',' if not loop.last }}{%- endfor -%}]",
+      '[{%- set _c -%}{%- for x in xs -%},{{ x | tojson }}{%- endfor -%}{%- endset -%}{{- (_c[1:] if _c and _c[0] == "," else _c) -}}]',
+      "{% if s %}{{ s | tojson }}{% else %}null{% endif %}",
+      "{ {{ s | tojson }}: 1 }",
+      '"{{ s | tojson }}"',
+      '"\\{{ s | tojson }}"',
+      "{{ s }}",
+      "{{ xs | tojson }}",
+      "{{ {'a': s} | tojson }}",
+    );
+    const template = fc
+      .array(fragment, { minLength: 1, maxLength: 5 })
+      .map((parts) => `[${parts.join(",")}]`);
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 100 }),
+      fc.string({ unit: "binary", minLength: 60, maxLength: 200 }),
+      fc.constantFrom(LONG, `<@chatkit-slot:${"x".repeat(70)}:0>`, "\ud800 lone surrogate ".repeat(5), ""),
+    );
+    const data = fc.record({
+      s: text,
+      t: text,
+      xs: fc.array(fc.oneof(text, fc.integer(), fc.constant(null))),
+    });
+
+    it("holds", () => {
+      fc.assert(
+        fc.property(template, data, (source, d) => {
+          const compiled = compile(source);
+          expectSame(compiled.renderParsed(d), expected(compiled, d));
+        }),
+        { numRuns: 400 },
+      );
+    });
+  });
+});

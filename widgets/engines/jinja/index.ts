@@ -1,0 +1,300 @@
+/**
+ * The Jinja engine: renders the ChatKit Widget Studio's templates the way
+ * the reference does, i.e. Python's Jinja2 3.1 configured as the ChatKit
+ * server configures it: `Environment(undefined=StrictUndefined)` and nothing
+ * else (no autoescape, no `trim_blocks`/`lstrip_blocks`, no extensions,
+ * `tojson` with sorted keys and HTML-safe escapes).
+ *
+ * Why `@huggingface/jinja`: it is a maintained, dependency-free Jinja
+ * implementation whose lexer, parser and interpreter are public, so its
+ * `Interpreter` can be subclassed. We keep its lexer, parser, control flow,
+ * calls, macros and literals, and fill its gaps by extension, never by
+ * rewriting template text: `compile` parses once, then instruments the
+ * parsed AST with a few guard nodes that our `Interpreter` subclass
+ * understands (`Output`, `Strict`, `Iterate`, `Scope`), then compiles the
+ * instrumented AST to closures (`compiler.ts`) that call the same operations
+ * as the interpreter without walking the AST; a template using a construct
+ * the closures leave to the interpreter (macros, call and filter blocks, the
+ * library's own filters...) is interpreted instead, a choice made once per
+ * template (`JinjaTemplate.strategy` says which). `render` never parses.
+ *
+ * Files: `library.ts` (the library's API and AST, typed), `values.ts`
+ * (Python's view of values), `json.ts` (`tojson`), `strings.ts`,
+ * `lookup.ts` (attributes and items), `filters.ts`, `arithmetic.ts`,
+ * `operations.ts` (operators on evaluated values, shared by both
+ * strategies), `globals.ts`, `interpreter.ts`, `compiler.ts`,
+ * `instrument.ts` (compile-time checks, guards, scoping analysis),
+ * `sourceMap.ts` (positions for errors) and this file (compiling, errors).
+ *
+ * Gaps filled (each one found by rendering the same template with Jinja2):
+ *
+ * - **StrictUndefined.** The library renders missing variables as empty. A
+ *   missing variable or attribute now evaluates to a `StrictUndefined` value
+ *   that throws `TemplateUndefinedError` (naming the expression as written,
+ *   e.g. `user.name`, and its line/column) when printed, serialised, tested
+ *   for truth, compared, iterated, indexed, called or used in arithmetic,
+ *   while `is defined`, `is undefined`, `is none`, `default(...)` and plain
+ *   assignment keep working, exactly as in Jinja2.
+ * - **`list.append(x)`** (and `extend`) mutate the list and return `None`.
+ * - **Scoping.** A `{% set %}` inside a `for` body lives for one iteration,
+ *   and one inside a `{% set x %}...{% endset %}` block stays in the block
+ *   (the library leaked both); names resolve per frame the way Jinja2's
+ *   compile-time analysis decides (see `missingAtFrameStart`).
+ * - **Python semantics** for `==`/`!=`/`in` (no JavaScript loose equality),
+ *   `~` and printing (`None`, `True`, `1.0`, `1e+16`, Python reprs of
+ *   lists and dicts), arithmetic (`%` sign, `//`, `**`, division by zero),
+ *   string comparison, string length and indexing by code point, slices
+ *   with `None` bounds, iteration over strings, unpacking tuples in loops.
+ * - **Python attribute lookup**: `d.items` is the dict method (not the key
+ *   `items`), `s.length` is undefined, `x.0` indexes, misses on `None` are
+ *   undefined rather than errors.
+ * - **`tojson`** byte for byte as Jinja2's (`json.dumps(sort_keys=True)`,
+ *   ASCII-only, `<`, `>`, `&`, `'` escaped, optional `indent`); `default`,
+ *   `length`/`count`, `first`, `last`, `join`, `string`, `list`, `items`,
+ *   `capitalize`, `title` with Jinja2's rules; the globals `range` and
+ *   `dict`; `true`/`none`/... as constants that data cannot shadow.
+ * - **Errors**: syntax errors carry a line and column (found by mapping the
+ *   library's tokens back to the source); `break`/`continue` (an extension
+ *   Jinja2 does not enable) and unknown filters/tests are rejected at compile
+ *   time as Jinja2 does, except inside `if` and inline-`if`, where Jinja2
+ *   defers them to run time.
+ *
+ * What still differs from Jinja2 is what the library's lexer and parser
+ * decide: no `1e3` or `1_000` literals, no `(1,)` tuples, no tests with
+ * arguments (`is divisibleby(3)`), no `{% raw %}`, `{%+`, `recursive` loops
+ * or chained comparisons (`a < b < c`), `~` at the precedence of `+`,
+ * unknown string escapes (`'\d'`) rejected, and U+FEFF stripped by `-`.
+ * JavaScript data has no float/int distinction either: `2.0` prints as `2`.
+ */
+import {
+  TemplateRenderError,
+  TemplateSyntaxError,
+  TemplateUndefinedError,
+  WidgetTemplateError,
+  type TemplatePosition,
+  type WidgetErrorContext,
+} from "../../../lib/errors";
+import type { CompiledTemplate, RenderParsedResult, TemplateEngine } from "../TemplateEngine";
+import { parse, type Program, StringValue, type Token, tokenize } from "./library";
+import { pyStr, UndefinedUse } from "./values";
+import { frame, GLOBALS } from "./globals";
+import { INTERPRETER } from "./interpreter";
+import { SourceMap } from "./sourceMap";
+import { CompileError, Instrumenter, missingAtFrameStart } from "./instrument";
+import { compileClosures } from "./compiler";
+import { restoreSlots, slotPrefix, type Slots } from "./slots";
+
+function lexerErrorPosition(source: string, map: SourceMap): TemplatePosition {
+  const closers: Readonly<Record<string, string>> = { "{{": "}}", "{%": "%}", "{#": "#}" };
+  for (let at = source.search(/\{[{%#]/); at >= 0;) {
+    const open = source.slice(at, at + 2);
+    const close = source.indexOf(closers[open] ?? "}}", at + 2);
+    const end = close < 0 ? source.length : close + 2;
+    try {
+      tokenize(source.slice(at, end), {});
+    } catch {
+      return map.position(at);
+    }
+    const next = source.slice(end).search(/\{[{%#]/);
+    at = next < 0 ? -1 : end + next;
+  }
+  return {};
+}
+
+const BLOCK_TAGS = new Set(["if", "for", "macro", "call", "filter", "set"]);
+
+/** Jinja2-style "unexpected end of template", naming the innermost block left open. */
+function unexpectedEnd(tokens: readonly Token[], map: SourceMap): string {
+  const open: { tag: string; index: number }[] = [];
+  tokens.forEach((token, i) => {
+    if (token.type !== "Identifier" || tokens[i - 1]?.type !== "OpenStatement") return;
+    if (token.value.startsWith("end")) {
+      if (open.at(-1)?.tag === token.value.slice(3)) open.pop();
+    } else if (BLOCK_TAGS.has(token.value)) {
+      // `{% set x = ... %}` is a statement, `{% set x %}...{% endset %}` a block.
+      const close = tokens.findIndex((t, j) => j > i && t.type === "CloseStatement");
+      const isBlock =
+        token.value !== "set" ||
+        !tokens.slice(i, close < 0 ? undefined : close).some((t) => t.type === "Equals");
+      if (isBlock) open.push({ tag: token.value, index: i - 1 });
+    }
+  });
+  const innermost = open.at(-1);
+  if (innermost === undefined) return "unexpected end of template: a tag is unfinished";
+  const at = map.tokenPosition(innermost.index);
+  const where = at.line === undefined ? "" : ` at line ${at.line}, column ${at.column ?? 1}`;
+  return `unexpected end of template: the {% ${innermost.tag} %} block opened${where} is never closed (missing {% end${innermost.tag} %})`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function compileJinja(source: string, context: WidgetErrorContext): CompiledTemplate {
+  if (typeof source !== "string") {
+    throw new TypeError(`jinjaEngine.compile: the template must be a string, got ${typeof source}`);
+  }
+  let tokens: Token[];
+  try {
+    tokens = tokenize(source, {});
+  } catch (error) {
+    const position = lexerErrorPosition(source, new SourceMap(source, [], undefined));
+    throw new TemplateSyntaxError(context, `syntax error: ${message(error)}`, position, { cause: error });
+  }
+  let program: Program;
+  try {
+    program = parse(tokens);
+  } catch (error) {
+    // Parse again, watching how far the parser read: the furthest token is where it gave up.
+    let furthest = -1;
+    const watched = new Proxy(tokens, {
+      get(target, key, receiver) {
+        if (typeof key === "string") {
+          const index = Number(key);
+          if (Number.isInteger(index) && index > furthest) furthest = index;
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    try {
+      parse(watched);
+    } catch {
+      // the same error again
+    }
+    const map = new SourceMap(source, tokens, undefined);
+    const detail = furthest >= tokens.length ? unexpectedEnd(tokens, map) : message(error);
+    throw new TemplateSyntaxError(
+      context,
+      `syntax error: ${detail}`,
+      map.tokenPosition(Math.max(0, furthest)),
+      {
+        cause: error,
+      },
+    );
+  }
+  const map = new SourceMap(source, tokens, program);
+  const missing = missingAtFrameStart(program);
+  const rootMissing = missing.get(program.body) ?? [];
+  try {
+    program.body = new Instrumenter(map, missing).block(program.body, false);
+  } catch (error) {
+    if (error instanceof CompileError) {
+      throw new TemplateSyntaxError(context, `syntax error: ${error.message}`, error.position(), {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return new JinjaTemplate(program, map, context, rootMissing);
+}
+
+/**
+ * How a template renders: with closures (`compiler.ts`), or, for a template
+ * using a construct the closures leave to it, with the interpreter; chosen
+ * once, when the template is compiled.
+ */
+export type JinjaStrategy =
+  { readonly kind: "closures" } | { readonly kind: "interpreter"; readonly reason: string };
+
+/** A compiled Jinja template; both strategies throw the same errors, translated here. */
+export class JinjaTemplate implements CompiledTemplate {
+  readonly strategy: JinjaStrategy;
+  /** Renders; with `slots` (compiled templates only), long `tojson` strings become slot markers. */
+  readonly #run: (data: Readonly<Record<string, unknown>>, slots?: Slots) => string;
+  readonly #slotPrefix = slotPrefix();
+
+  constructor(
+    program: Program,
+    private readonly map: SourceMap,
+    private readonly context: WidgetErrorContext,
+    rootMissing: readonly string[],
+  ) {
+    const compiled = compileClosures(program, rootMissing);
+    if ("body" in compiled) {
+      this.strategy = { kind: "closures" };
+      this.#run = compiled.body;
+    } else {
+      this.strategy = { kind: "interpreter", reason: compiled.notCompiled };
+      this.#run = (data) => interpret(program, rootMissing, data);
+    }
+  }
+
+  render(data: Readonly<Record<string, unknown>>): string {
+    try {
+      return this.#run(data);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  /**
+   * `JSON.parse(render(data))` without escaping and parsing back the long
+   * strings the template prints with `tojson` (see `slots.ts`); the text,
+   * when it is not JSON.
+   */
+  renderParsed(data: Readonly<Record<string, unknown>>): RenderParsedResult {
+    try {
+      if (this.strategy.kind === "interpreter") return parseRendered(this.#run(data));
+      const slots: Slots = { prefix: this.#slotPrefix, values: [] };
+      const text = this.#run(data, slots);
+      if (slots.values.length === 0) return parseRendered(text);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return parseRendered(this.#run(data)); // the error names a position in the text without slots
+      }
+      const restored = restoreSlots(parsed, slots);
+      return restored === undefined ? parseRendered(this.#run(data)) : { ok: true, value: restored.value };
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private translate(error: unknown): Error {
+    if (error instanceof UndefinedUse) {
+      return new TemplateUndefinedError(this.context, error.expression, this.map.nodePosition(error.node), {
+        cause: error,
+      });
+    }
+    if (error instanceof WidgetTemplateError) return error;
+    return new TemplateRenderError(this.context, `the template failed while rendering: ${message(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function parseRendered(text: string): RenderParsedResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, text };
+  }
+  return { ok: true, value };
+}
+
+function interpret(
+  program: Program,
+  rootMissing: readonly string[],
+  data: Readonly<Record<string, unknown>>,
+) {
+  const environment = frame(GLOBALS, rootMissing);
+  for (const [key, value] of Object.entries(data)) {
+    // A name the template assigns before reading it starts missing, data or not (Jinja2's scoping).
+    if (value === undefined || rootMissing.includes(key)) continue;
+    environment.variables.delete(key); // every library Environment predeclares `namespace`
+    environment.set(key, value);
+  }
+  const result = INTERPRETER.evaluate(program, environment);
+  return result instanceof StringValue ? result.value : pyStr(result, undefined);
+}
+
+/**
+ * Jinja templates as the ChatKit Widget Studio exports them, rendered like
+ * Jinja2 with `StrictUndefined` (see this file's doc comment for how).
+ */
+export const jinjaEngine: TemplateEngine = {
+  name: "jinja",
+  compile: compileJinja,
+};
