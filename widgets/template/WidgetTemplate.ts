@@ -199,9 +199,20 @@ export class WidgetTemplate<TData = object> {
   /** Renders the widget for `data`; throws a `WidgetTemplateError` subclass on any failure. */
   build(data?: TData): WidgetRoot {
     const normalized = this.#checkData(data);
-    const text = this.#compiled.render(normalized);
-    const widget = dropNulls(parseRenderedJson(text, this.#context));
+    const widget = dropNulls(this.#renderJson(normalized));
     return this.#checkRoot(widget);
+  }
+
+  /**
+   * Renders and parses. An engine that can skip re-escaping and re-parsing
+   * long strings (`renderParsed`) does both at once; text that is not JSON
+   * still fails with the excerpt `parseRenderedJson` shows.
+   */
+  #renderJson(data: Readonly<Record<string, unknown>>): unknown {
+    const compiled = this.#compiled;
+    if (compiled.renderParsed === undefined) return parseRenderedJson(compiled.render(data), this.#context);
+    const rendered = compiled.renderParsed(data);
+    return rendered.ok ? rendered.value : parseRenderedJson(rendered.text, this.#context);
   }
 
   /** `build` that returns the error instead of throwing it (a misuse `TypeError` still throws). */
