@@ -1,9 +1,23 @@
+import { basename, dirname, join } from "node:path";
+
 /**
  * A small benchmark harness: each case runs a few warm-up rounds, then
  * several timed runs; we report the median (and min/max) time per operation.
  * Machines here are small and noisy, so compare ratios between cases of one
  * run, never absolute numbers between runs.
  */
+/**
+ * A path inside the repository, wherever this file runs from: bench/ under
+ * tsx, or dist-bench/bench/ once compiled (`npm run bench` times the code
+ * tsc emits, as users run it: tsx turns every imported name into a getter
+ * call, which made our own code about 2x slower).
+ */
+export function repoPath(...segments: string[]): string {
+  const root =
+    basename(dirname(__dirname)) === "dist-bench" ? join(__dirname, "../..") : join(__dirname, "..");
+  return join(root, ...segments);
+}
+
 interface BenchCaseBase {
   readonly name: string;
   /** Operations done by one run (e.g. tokens streamed), to report time per operation. */

@@ -7,7 +7,7 @@
 import { fork } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 
@@ -66,9 +66,12 @@ export function runClient<TRequest, TReply>(
   onStart: () => void,
 ): Promise<TReply> {
   return new Promise((resolve, reject) => {
-    // tsx's loader by path, so the client runs whatever the working directory.
-    const tsx = pathToFileURL(require.resolve("tsx")).href;
-    const child = fork(join(__dirname, script), [], { execArgv: ["--import", tsx], stdio: "inherit" });
+    // Compiled (`npm run bench`), the client is the .js beside this file; run from source, the .ts with
+    // tsx's loader (by path, so the client runs whatever the working directory).
+    const compiled = extname(__filename) === ".js";
+    const file = join(__dirname, compiled ? script.replace(/\.ts$/, ".js") : script);
+    const execArgv = compiled ? [] : ["--import", pathToFileURL(require.resolve("tsx")).href];
+    const child = fork(file, [], { execArgv, stdio: "inherit" });
     let reply: { ok: TReply } | undefined;
     child.on("message", (message) => {
       if (message === "ready") {

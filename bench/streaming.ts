@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { from, type Observable } from "rxjs";
 
@@ -19,6 +18,7 @@ import {
   type BenchCase,
   type BenchResult,
   type MeasureConfig,
+  repoPath,
 } from "./harness";
 
 /** Token counts of the streaming cases; the 16k/1k ratio of time per token shows how the cost grows. */
@@ -350,7 +350,7 @@ export function streamingCase(template: WidgetTemplate, count: number, kind: Str
 
 /** The `.widget` file the streaming cases render. */
 export function loadChannelMessage(): WidgetTemplate {
-  return WidgetTemplate.fromFile(join(__dirname, "../examples/widgets/channel_message.widget"));
+  return WidgetTemplate.fromFile(repoPath("examples", "widgets", "channel_message.widget"));
 }
 
 /**
