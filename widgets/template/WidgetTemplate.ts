@@ -79,6 +79,12 @@ const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
  * props, then checks that the result is a widget root. Every failure is a
  * `WidgetTemplateError` subclass naming the widget and file.
  *
+ * Widgets are immutable snapshots. When a Jinja template prints a long
+ * string with `tojson` at its top level (a message streaming into a card),
+ * successive builds reuse the parsed rest of the widget: those parts are
+ * frozen and shared between the widgets, which is also what lets the diff
+ * skip them. Copy a widget (`structuredClone`) before changing it.
+ *
  * @example
  * const card = WidgetTemplate.fromFile("widgets/channel-message.widget", { baseDir: __dirname });
  * const widget = card.build({ channel: "#general", text: "Hello" });

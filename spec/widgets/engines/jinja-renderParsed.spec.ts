@@ -77,6 +77,29 @@ describe("JinjaTemplate.renderParsed", () => {
     }
   });
 
+  it("reuses the parsed text when only long strings change: frozen, sharing all but their paths", () => {
+    const template = compile(
+      '{"type":"Card","children":[{"type":"Text","value":{{ name | tojson }}},' +
+        '{"type":"Markdown","id":"m","value":{{ s | tojson }}}]}',
+    );
+    const first = template.renderParsed({ name: "Ada", s: `${LONG}a` });
+    const second = template.renderParsed({ name: "Ada", s: `${LONG}ab` });
+    expectSame(second, expected(template, { name: "Ada", s: `${LONG}ab` }));
+    if (!first.ok || !second.ok) throw new Error("expected JSON");
+    const [a, b] = [first.value, second.value] as { children: { value: string }[] }[];
+    expect(b!.children[0]).toBe(a!.children[0]);
+    expect(b!.children[1]).not.toBe(a!.children[1]);
+    expect(a!.children[1]!.value).toBe(`${LONG}a`);
+    expect(Object.isFrozen(b) && Object.isFrozen(b!.children) && Object.isFrozen(b!.children[0])).toBe(true);
+    // Many different texts at once (more than the skeletons a template keeps) still come out right.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40; i++) {
+        const d = { name: `user ${i}`, s: `${LONG}${i}` };
+        expectSame(template.renderParsed(d), expected(template, d));
+      }
+    }
+  });
+
   it("returns the exact text when it is not JSON", () => {
     const template = compile('{"a":{{ s | tojson }},"b":"x{{ s | tojson }}"}');
     const result = template.renderParsed({ s: LONG });
@@ -152,6 +175,16 @@ describe("JinjaTemplate.renderParsed", () => {
           expectSame(compiled.renderParsed(d), expected(compiled, d));
         }),
         { numRuns: 400 },
+      );
+    });
+
+    it("holds for every call on one template, as its skeletons are reused", () => {
+      fc.assert(
+        fc.property(template, fc.array(data, { minLength: 2, maxLength: 6 }), (source, calls) => {
+          const compiled = compile(source);
+          for (const d of [...calls, ...calls]) expectSame(compiled.renderParsed(d), expected(compiled, d));
+        }),
+        { numRuns: 200 },
       );
     });
   });

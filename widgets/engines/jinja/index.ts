@@ -82,7 +82,7 @@ import { INTERPRETER } from "./interpreter";
 import { SourceMap } from "./sourceMap";
 import { CompileError, Instrumenter, missingAtFrameStart } from "./instrument";
 import { compileClosures } from "./compiler";
-import { restoreSlots, slotPrefix, type Slots } from "./slots";
+import { fillSkeleton, skeletonOf, slotPrefix, type Skeleton, type Slots } from "./slots";
 
 function lexerErrorPosition(source: string, map: SourceMap): TemplatePosition {
   const closers: Readonly<Record<string, string>> = { "{{": "}}", "{%": "%}", "{#": "#}" };
@@ -202,6 +202,12 @@ export class JinjaTemplate implements CompiledTemplate {
   /** Renders; with `slots` (compiled templates only), long `tojson` strings become slot markers. */
   readonly #run: (data: Readonly<Record<string, unknown>>, slots?: Slots) => string;
   readonly #slotPrefix = slotPrefix();
+  /**
+   * The skeletons of the last texts with markers (see `slots.ts`), by text:
+   * a widget streaming into a card renders the same text token after token,
+   * and a few streams of one template at once each keep theirs.
+   */
+  readonly #skeletons = new Map<string, Skeleton | null>();
 
   constructor(
     program: Program,
@@ -238,17 +244,29 @@ export class JinjaTemplate implements CompiledTemplate {
       const slots: Slots = { prefix: this.#slotPrefix, values: [] };
       const text = this.#run(data, slots);
       if (slots.values.length === 0) return parseRendered(text);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return parseRendered(this.#run(data)); // the error names a position in the text without slots
-      }
-      const restored = restoreSlots(parsed, slots);
-      return restored === undefined ? parseRendered(this.#run(data)) : { ok: true, value: restored.value };
+      const skeleton = this.#skeletons.get(text) ?? this.#learnSkeleton(text, slots);
+      // Without a skeleton, render again without slots: a JSON error then names a position in the real text.
+      if (skeleton === null) return parseRendered(this.#run(data));
+      return { ok: true, value: fillSkeleton(skeleton, slots.values) };
     } catch (error) {
       throw this.translate(error);
     }
+  }
+
+  /** Parses a text with markers and remembers its skeleton (`null`: not JSON, or a marker misplaced). */
+  #learnSkeleton(text: string, slots: Slots): Skeleton | null {
+    let skeleton: Skeleton | null = null;
+    try {
+      skeleton = skeletonOf(JSON.parse(text), slots) ?? null;
+    } catch {
+      // Not JSON: `null`, so the caller renders the real text and reports it.
+    }
+    if (this.#skeletons.size >= SKELETONS_KEPT) {
+      const oldest = this.#skeletons.keys().next().value;
+      if (oldest !== undefined) this.#skeletons.delete(oldest);
+    }
+    this.#skeletons.set(text, skeleton);
+    return skeleton;
   }
 
   private translate(error: unknown): Error {
@@ -263,6 +281,9 @@ export class JinjaTemplate implements CompiledTemplate {
     });
   }
 }
+
+/** How many skeletons a template keeps: one per stream of it running at once, up to this many. */
+const SKELETONS_KEPT = 16;
 
 function parseRendered(text: string): RenderParsedResult {
   let value: unknown;

@@ -31,34 +31,84 @@ export function fillSlot(slots: Slots, text: string): string {
   return `"${slots.prefix}${slots.values.length - 1}>"`;
 }
 
+/** Where the markers are in a parsed text: a slot index at a marker, the steps that lead to markers above it. */
+type Holes = number | Map<string | number, Holes>;
+
+/**
+ * A parsed text with markers, kept to be filled again: when the next render
+ * prints the same text (the same widget, only the long strings differ, as
+ * when a message streams into a card), its value is this tree with the new
+ * strings put in, without parsing anything. The tree is frozen, and every
+ * value filled from it shares all but the paths to the markers with it.
+ */
+export interface Skeleton {
+  readonly tree: unknown;
+  readonly holes: Holes;
+}
+
+/**
+ * The skeleton of `parsed` (JSON.parse of a text with `count` markers), or
+ * `undefined` if some marker is not found exactly once as a string value
+ * (inside a longer string, or as an object key). Freezes `parsed`.
+ */
+export function skeletonOf(parsed: unknown, slots: Slots): Skeleton | undefined {
+  const found = new Array<number>(slots.values.length).fill(0);
+  let valid = true;
+  const locate = (value: unknown): Holes | undefined => {
+    if (typeof value === "string") {
+      const index = slotIndex(value, slots);
+      if (index !== undefined) found[index] = (found[index] ?? 0) + 1;
+      return index;
+    }
+    if (typeof value !== "object" || value === null) return undefined;
+    let holes: Map<string | number, Holes> | undefined;
+    const visit = (key: string | number, child: unknown): void => {
+      const inner = locate(child);
+      if (inner !== undefined) (holes ??= new Map()).set(key, inner);
+    };
+    if (Array.isArray(value)) {
+      value.forEach((child: unknown, index) => visit(index, child));
+    } else {
+      for (const [key, child] of Object.entries(value)) {
+        if (slotIndex(key, slots) !== undefined) valid = false;
+        visit(key, child);
+      }
+    }
+    Object.freeze(value);
+    return holes;
+  };
+  const holes = locate(parsed);
+  if (!valid || holes === undefined || !found.every((count) => count === 1)) return undefined;
+  return { tree: parsed, holes };
+}
+
+/**
+ * The skeleton's tree with slot `i` holding `values[i]`: the objects and
+ * arrays on the way to a marker are copied (and frozen), the rest is shared.
+ */
+export function fillSkeleton(skeleton: Skeleton, values: readonly string[]): unknown {
+  const fill = (node: unknown, holes: Holes): unknown => {
+    if (typeof holes === "number") return values[holes];
+    const copy = (Array.isArray(node) ? node.slice() : { ...(node as object) }) as Record<
+      string | number,
+      unknown
+    >;
+    for (const [key, inner] of holes)
+      copy[key] = fill((node as Record<string | number, unknown>)[key], inner);
+    return Object.freeze(copy);
+  };
+  return fill(skeleton.tree, skeleton.holes);
+}
+
 /**
  * Puts each slot's string back where `parsed` (JSON.parse of the text with
- * markers, modified in place) holds its marker.
+ * markers, frozen in the process) holds its marker.
  *
  * @return The value, or `undefined` if some marker is not found exactly once as a string value.
  */
 export function restoreSlots(parsed: unknown, slots: Slots): { value: unknown } | undefined {
-  const found = new Array<number>(slots.values.length).fill(0);
-  const restore = (value: unknown): unknown => {
-    if (typeof value === "string") {
-      const index = slotIndex(value, slots);
-      if (index === undefined) return value;
-      found[index] = (found[index] ?? 0) + 1;
-      return slots.values[index];
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = restore(value[i]);
-    } else if (typeof value === "object" && value !== null) {
-      const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        if (slotIndex(key, slots) !== undefined) return value; // a marker as a key: counted as not found
-        record[key] = restore(record[key]);
-      }
-    }
-    return value;
-  };
-  const value = restore(parsed);
-  return found.every((count) => count === 1) ? { value } : undefined;
+  const skeleton = skeletonOf(parsed, slots);
+  return skeleton === undefined ? undefined : { value: fillSkeleton(skeleton, slots.values) };
 }
 
 function slotIndex(text: string, slots: Slots): number | undefined {
