@@ -10,22 +10,27 @@ import {
   StringValue,
   TupleValue,
   type Value,
+  makeArray,
+  makeFloat,
+  makeInteger,
+  makeString,
+  makeTuple,
 } from "./library";
 import { JinjaTypeError, pyType } from "./values";
 
 export function makeNumber(value: number, isFloat: boolean): NumberValue {
   // Python ints have no negative zero; an IntegerValue of -0 can then only be a float from the data.
-  return isFloat ? new FloatValue(value) : new IntegerValue(value === 0 ? 0 : value);
+  return isFloat ? makeFloat(value) : makeInteger(value === 0 ? 0 : value);
 }
 
 function repeat(sequence: Value, times: Value): Value | undefined {
   if (!(times instanceof IntegerValue || times instanceof BooleanValue)) return undefined;
   const count = Math.max(0, numberOf(times));
-  if (sequence instanceof StringValue) return new StringValue(sequence.value.repeat(count));
+  if (sequence instanceof StringValue) return makeString(sequence.value.repeat(count));
   if (sequence instanceof ArrayValue) {
     const items: Value[] = [];
     for (let i = 0; i < count; i++) items.push(...sequence.value);
-    return sequence instanceof TupleValue ? new TupleValue(items) : new ArrayValue(items);
+    return sequence instanceof TupleValue ? makeTuple(items) : makeArray(items);
   }
   return undefined;
 }
@@ -44,7 +49,7 @@ export function arithmetic(operator: string, a: Value, b: Value): Value {
         return makeNumber(x * y, isFloat);
       case "/":
         if (y === 0) throw new JinjaTypeError("division by zero");
-        return new FloatValue(x / y);
+        return makeFloat(x / y);
       case "//":
         if (y === 0) throw new JinjaTypeError("integer division or modulo by zero");
         return makeNumber(Math.floor(x / y), isFloat);
@@ -63,14 +68,14 @@ export function arithmetic(operator: string, a: Value, b: Value): Value {
     }
   }
   if (operator === "+") {
-    if (a instanceof StringValue && b instanceof StringValue) return new StringValue(a.value + b.value);
+    if (a instanceof StringValue && b instanceof StringValue) return makeString(a.value + b.value);
     if (
       a instanceof ArrayValue &&
       b instanceof ArrayValue &&
       a instanceof TupleValue === b instanceof TupleValue
     ) {
       const items = [...a.value, ...b.value];
-      return a instanceof TupleValue ? new TupleValue(items) : new ArrayValue(items);
+      return a instanceof TupleValue ? makeTuple(items) : makeArray(items);
     }
     if (a instanceof StringValue) {
       throw new JinjaTypeError(`can only concatenate str (not "${pyType(b)}") to str`);

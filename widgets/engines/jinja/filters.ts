@@ -16,6 +16,9 @@ import {
   StringValue,
   UndefinedValue,
   type Value,
+  makeArray,
+  makeInteger,
+  makeString,
 } from "./library";
 import {
   expressionText,
@@ -79,7 +82,7 @@ export const OWN_FILTERS: ReadonlyMap<string, OwnFilter> = new Map<string, OwnFi
       else if (indent instanceof StringValue) pad = indent.value;
       else if (!(indent instanceof NullValue))
         throw new JinjaTypeError("tojson: indent must be an int or a str");
-      return new StringValue(toJson(operand, pad, 0, node));
+      return makeString(toJson(operand, pad, 0, node));
     },
   ],
   ["length", lengthFilter],
@@ -104,17 +107,17 @@ export const OWN_FILTERS: ReadonlyMap<string, OwnFilter> = new Map<string, OwnFi
       }
       const separator = argument(args, 0, "d") ?? EMPTY_STRING;
       const items = iterate(strictOperand(operand, node), node).value;
-      return new StringValue(items.map((item) => pyStr(item, node)).join(pyStr(separator, node)));
+      return makeString(items.map((item) => pyStr(item, node)).join(pyStr(separator, node)));
     },
   ],
-  ["string", (operand, _args, node) => new StringValue(pyStr(operand, node))],
-  ["capitalize", (operand, _args, node) => new StringValue(pyCapitalize(pyStr(operand, node)))],
-  ["title", (operand, _args, node) => new StringValue(jinjaTitle(pyStr(operand, node)))],
-  ["list", (operand, _args, node) => new ArrayValue([...iterate(strictOperand(operand, node), node).value])],
+  ["string", (operand, _args, node) => makeString(pyStr(operand, node))],
+  ["capitalize", (operand, _args, node) => makeString(pyCapitalize(pyStr(operand, node)))],
+  ["title", (operand, _args, node) => makeString(jinjaTitle(pyStr(operand, node)))],
+  ["list", (operand, _args, node) => makeArray([...iterate(strictOperand(operand, node), node).value])],
   [
     "items",
     (operand) => {
-      if (operand instanceof UndefinedValue) return new ArrayValue([]);
+      if (operand instanceof UndefinedValue) return makeArray([]);
       if (operand instanceof ObjectValue) return itemPairs(operand.value);
       throw new JinjaTypeError("Can only get item pairs from a mapping.");
     },
@@ -134,12 +137,12 @@ function defaultFilter(operand: Value, args: FilterArguments): Value {
 }
 
 function lengthFilter(operand: Value, _args: FilterArguments, node: Statement): Value {
-  if (operand instanceof StringValue) return new IntegerValue(codePointLength(operand.value));
-  if (operand instanceof ArrayValue) return new IntegerValue(operand.value.length);
-  if (operand instanceof ObjectValue) return new IntegerValue(operand.value.size);
+  if (operand instanceof StringValue) return makeInteger(codePointLength(operand.value));
+  if (operand instanceof ArrayValue) return makeInteger(operand.value.length);
+  if (operand instanceof ObjectValue) return makeInteger(operand.value.size);
   if (operand instanceof UndefinedValue) {
     requireDefinedOrLenient(operand, node);
-    return new IntegerValue(0);
+    return makeInteger(0);
   }
   throw new JinjaTypeError(`object of type '${pyType(operand)}' has no len()`);
 }

@@ -1,10 +1,8 @@
 /** Jinja2's globals (`range`, `dict`), its constants, literal values, and the interpreter's frames. */
 import {
-  ArrayValue,
   BooleanValue,
   Environment,
   FALSE,
-  FloatValue,
   FunctionValue,
   IntegerValue,
   type LiteralNode,
@@ -13,9 +11,13 @@ import {
   ObjectValue,
   splitArguments,
   type Statement,
-  StringValue,
   TRUE,
   type Value,
+  makeArray,
+  makeFloat,
+  makeInteger,
+  makeObject,
+  makeString,
 } from "./library";
 import { JinjaTypeError, pyType, StrictUndefined } from "./values";
 
@@ -39,7 +41,7 @@ GLOBALS.setVariable(
     const length = Math.max(0, Math.ceil((stop - start) / step));
     // Jinja2's sandbox limit; data-driven ranges must not exhaust memory.
     if (length > 100_000) throw new JinjaTypeError(`range too big (${length} items, at most 100000)`);
-    return new ArrayValue(Array.from({ length }, (_, i) => new IntegerValue(start + i * step)));
+    return makeArray(Array.from({ length }, (_, i) => makeInteger(start + i * step)));
   }),
 );
 GLOBALS.setVariable(
@@ -48,7 +50,7 @@ GLOBALS.setVariable(
     const [[source], keywords] = splitArguments(args);
     const entries = new Map<string, Value>(source instanceof ObjectValue ? source.value : []);
     for (const [key, item] of keywords) entries.set(key, item);
-    return new ObjectValue(entries);
+    return makeObject(entries);
   }),
 );
 
@@ -98,10 +100,10 @@ export function literal(statement: Statement, node: LiteralNode): Value {
   if (value === undefined) {
     value =
       node.type === "StringLiteral"
-        ? new StringValue(flatString(String(node.value)))
+        ? makeString(flatString(String(node.value)))
         : node.type === "IntegerLiteral"
-          ? new IntegerValue(Number(node.value))
-          : new FloatValue(Number(node.value));
+          ? makeInteger(Number(node.value))
+          : makeFloat(Number(node.value));
     LITERALS.set(statement, value);
   }
   return value;
