@@ -461,7 +461,14 @@ function expression(node: Statement): Expression {
       const constant = CONSTANTS.get(n.value);
       if (constant !== undefined) return () => constant;
       const name = n.value;
-      return (frame) => resolved(lookupRaw(frame, name), name, node);
+      // A missing name is the same immutable StrictUndefined each time (`x | default(...)` of absent
+      // data is common, and the library's value constructor is slow).
+      let absent: StrictUndefined | undefined;
+      return (frame) => {
+        const found = lookupRaw(frame, name);
+        if (found === undefined || found === MISSING) return (absent ??= new StrictUndefined(name, node));
+        return resolved(found, name, node);
+      };
     }
     case STRICT: {
       const value = expression(n.expr);
