@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 
@@ -22,6 +23,28 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
 };
 
 /**
+ * Workloads that measure a process (its RSS, its heap after GC, its CPU)
+ * run in a child process of their own, so what earlier workloads left
+ * behind does not count.
+ */
+const OWN_PROCESS: ReadonlySet<string> = new Set(["many-streams", "slow-reader"]);
+
+/** Runs workload `name` in a child process (this script with `--child name`), which sends its results back. */
+function inChildProcess(name: string): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    // The child inherits this process's execArgv, so under tsx it runs under tsx too.
+    const child = fork(__filename, ["--child", name], { stdio: "inherit" });
+    let results: BenchResult[] | undefined;
+    child.on("message", (message) => (results = message as BenchResult[]));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (results !== undefined) resolve(results);
+      else reject(new Error(`bench: the ${name} workload exited with code ${String(code)} without results`));
+    });
+  });
+}
+
+/**
  * `npm run bench [-- name...]`: runs every workload (or the ones named),
  * prints a table as each finishes and writes the results to
  * bench/results.json (a partial run replaces only its workloads' results).
@@ -36,7 +59,7 @@ async function main(names: readonly string[]): Promise<void> {
   const selected = names.length > 0 ? names : Object.keys(WORKLOADS);
   const results: BenchResult[] = [];
   for (const name of selected) {
-    const workload = await WORKLOADS[name]!();
+    const workload = OWN_PROCESS.has(name) ? await inChildProcess(name) : await WORKLOADS[name]!();
     console.log(`${formatTable(workload)}\n`);
     results.push(...workload);
   }
@@ -58,7 +81,16 @@ function previousResults(file: string): BenchResult[] {
   return previous.results ?? [];
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+/** The child side of {@link inChildProcess}: runs one workload and sends its results to the parent. */
+async function child(name: string): Promise<void> {
+  const results = await WORKLOADS[name]!();
+  process.send?.(results);
+  process.disconnect?.();
+}
+
+const [first, ...rest] = process.argv.slice(2);
+const run = first === "--child" && rest[0] !== undefined ? child(rest[0]) : main(process.argv.slice(2));
+run.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
