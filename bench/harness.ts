@@ -76,13 +76,8 @@ export function timedRun(bench: BenchCase): number {
   return Number(process.hrtime.bigint() - start) / 1e3;
 }
 
-/** Times `bench.run`; the result is in microseconds per operation. */
-export function measure(workload: string, bench: BenchCase, config: MeasureConfig = {}): BenchResult {
-  return measureInterleaved(workload, [bench], config)[0]!;
-}
-
 /**
- * Times several cases like {@link measure}, but takes their timed runs in
+ * Times several cases, taking their timed runs in
  * turns (run 1 of every case, then run 2, ...), so a burst of load from
  * other processes hits every case alike and ratios between cases stay
  * meaningful on a noisy machine.
