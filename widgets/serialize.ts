@@ -39,10 +39,32 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+/**
+ * Deeply frozen objects already walked and found to hold no null: they
+ * cannot change, so they are not walked again. Builds that share frozen
+ * subtrees (a template streaming text into a card) and immer states hit it.
+ */
+const KNOWN_CLEAN = new WeakSet<object>();
+
 function dropIn(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return dropInArray(value);
-  return isPlainObject(value) ? dropInObject(value) : value;
+  const frozen = Object.isFrozen(value);
+  if (frozen && KNOWN_CLEAN.has(value)) return value;
+  const cleaned = Array.isArray(value)
+    ? dropInArray(value)
+    : isPlainObject(value)
+      ? dropInObject(value)
+      : value;
+  if (frozen && cleaned === value && childrenKnownClean(value)) KNOWN_CLEAN.add(value);
+  return cleaned;
+}
+
+/** Whether every object directly inside `value` is known clean (so `value`, frozen and clean itself, is deeply so). */
+function childrenKnownClean(value: object): boolean {
+  for (const child of Object.values(value) as unknown[]) {
+    if (typeof child === "object" && child !== null && !KNOWN_CLEAN.has(child)) return false;
+  }
+  return true;
 }
 
 function dropInArray(array: readonly unknown[]): readonly unknown[] {

@@ -116,4 +116,22 @@ describe("dropNulls", () => {
       }),
     );
   });
+
+  it("skips deeply frozen subtrees it found clean, but never one that holds something still mutable", () => {
+    const deep = Object.freeze({
+      type: "Row",
+      children: Object.freeze([Object.freeze({ type: "Text", value: "x" })]),
+    });
+    const first = dropNulls({ type: "Card", children: [deep, { type: "Divider", size: null }] });
+    const second = dropNulls({ type: "Card", children: [deep, { type: "Divider", size: null }] });
+    expect(second).toEqual({ type: "Card", children: [deep, { type: "Divider" }] });
+    expect(first.children[0]).toBe(deep);
+    expect(second.children[0]).toBe(deep);
+
+    const mutable: Record<string, unknown> = { type: "Text", value: "x" };
+    const shallow = Object.freeze({ type: "Row", children: Object.freeze([mutable]) });
+    expect(dropNulls(shallow)).toBe(shallow);
+    mutable["value"] = null;
+    expect(dropNulls(shallow)).toEqual({ type: "Row", children: [{ type: "Text" }] });
+  });
 });

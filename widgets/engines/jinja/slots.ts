@@ -84,7 +84,8 @@ export function skeletonOf(parsed: unknown, slots: Slots): Skeleton | undefined 
 
 /**
  * The skeleton's tree with slot `i` holding `values[i]`: the objects and
- * arrays on the way to a marker are copied (and frozen), the rest is shared.
+ * arrays on the way to a marker are copied (fresh, so left unfrozen), the
+ * rest is shared (frozen).
  */
 export function fillSkeleton(skeleton: Skeleton, values: readonly string[]): unknown {
   const fill = (node: unknown, holes: Holes): unknown => {
@@ -95,7 +96,7 @@ export function fillSkeleton(skeleton: Skeleton, values: readonly string[]): unk
     >;
     for (const [key, inner] of holes)
       copy[key] = fill((node as Record<string | number, unknown>)[key], inner);
-    return Object.freeze(copy);
+    return copy;
   };
   return fill(skeleton.tree, skeleton.holes);
 }
