@@ -7,20 +7,7 @@ import type { ThreadItem } from "../../lib/events/threadItems";
 import { applyThreadEvent } from "../../lib/reducer/applyThreadEvent";
 import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
 import type { WidgetRoot } from "../../widgets/components";
-
-/** A text delta of component `componentId` of widget item `itemId`. */
-const d = (componentId: string, delta: string, done = false, itemId = "w1"): ThreadStreamEvent => ({
-  type: "thread.item.updated",
-  item_id: itemId,
-  update: { type: "widget.streaming_text.value_delta", component_id: componentId, delta, done },
-});
-
-/** A text delta of content part `contentIndex` of assistant message `itemId`. */
-const m = (contentIndex: number, delta: string, itemId = "m1"): ThreadStreamEvent => ({
-  type: "thread.item.updated",
-  item_id: itemId,
-  update: { type: "assistant_message.content_part.text_delta", content_index: contentIndex, delta },
-});
+import { d, m } from "../helpers/textDeltaEvents";
 
 const rootUpdated = (widget: WidgetRoot, itemId = "w1"): ThreadStreamEvent => ({
   type: "thread.item.updated",

@@ -6,20 +6,7 @@ import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import type { WidgetRoot } from "../../widgets/components";
 import { SpyScheduler } from "../helpers/SpyScheduler";
-
-/** A text delta of component `componentId` of widget item `itemId`. */
-const d = (componentId: string, delta: string, done = false, itemId = "w1"): ThreadStreamEvent => ({
-  type: "thread.item.updated",
-  item_id: itemId,
-  update: { type: "widget.streaming_text.value_delta", component_id: componentId, delta, done },
-});
-
-/** A text delta of content part `contentIndex` of assistant message `itemId`. */
-const m = (contentIndex: number, delta: string, itemId = "m1"): ThreadStreamEvent => ({
-  type: "thread.item.updated",
-  item_id: itemId,
-  update: { type: "assistant_message.content_part.text_delta", content_index: contentIndex, delta },
-});
+import { d, m } from "../helpers/textDeltaEvents";
 
 const card = (id: string): WidgetRoot => ({ type: "Card", id, children: [] });
 
