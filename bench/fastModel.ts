@@ -15,6 +15,7 @@ import {
   kilo,
   loadChannelMessage,
   loremTokens,
+  outputMetrics,
   THREAD,
   TOKEN_COUNTS,
 } from "./streaming";
@@ -114,12 +115,7 @@ function fastModelCases(
       run: () => void runToEnd((scheduler) => modelStream(tokens, scheduler)),
     },
     note: describeOutput(output, count),
-    metrics: {
-      tokens: count,
-      frames: output.frames,
-      bytes: output.bytes,
-      bytesPerToken: output.bytes / count,
-    },
+    metrics: outputMetrics(output, count),
   };
 }
 

@@ -175,6 +175,11 @@ const UPDATE_NAMES: Readonly<Record<string, string>> = {
   "widget.root.updated": "root updates",
 };
 
+/** The checked output's figures for results.json. */
+export function outputMetrics(output: CheckedOutput, tokens: number): Record<string, number> {
+  return { tokens, frames: output.frames, bytes: output.bytes, bytesPerToken: output.bytes / tokens };
+}
+
 export function describeOutput(output: CheckedOutput, tokens: number): string {
   const updates = Object.entries(output.updates).map(([type, n]) => `${n} ${UPDATE_NAMES[type] ?? type}`);
   return [
@@ -339,12 +344,7 @@ export function streamingCase(template: WidgetTemplate, count: number, kind: Str
       run: () => void drain(frames()),
     },
     note: describeOutput(output, count),
-    metrics: {
-      tokens: count,
-      frames: output.frames,
-      bytes: output.bytes,
-      bytesPerToken: output.bytes / count,
-    },
+    metrics: outputMetrics(output, count),
   };
 }
 
