@@ -14,6 +14,7 @@ import {
 
 import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
 import type { ThreadItem, ThreadMetadata } from "../events/threadItems";
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "../events/PendingDeltas";
 import { applyThreadEvent } from "../reducer/applyThreadEvent";
 import type { Store } from "./Store";
 
@@ -76,16 +77,50 @@ export function persistEvents<TContext>(
   const { store, thread, context } = config;
   return (source) =>
     defer(() => {
-      /** Items the client has seen whose final state is not saved yet, by id, in their latest state. */
+      /**
+       * Items the client has seen whose final state is not saved yet, by id,
+       * in their latest state but for the text deltas in `unappliedText`.
+       */
       const pending = new Map<string, ThreadItem>();
+      /**
+       * Text deltas of pending items not applied yet, merged per component:
+       * applied only when the item's state is needed (another kind of update,
+       * a cancel, an error), and dropped when `done` brings the final state.
+       * Applying each delta as it came (an immer update per token) was about
+       * a tenth of the server's CPU with 1000 streams.
+       */
+      const unappliedText = new Map<string, PendingDeltas>();
+      /** A pending item in its latest state; a held delta that does not apply is left out (the last good state). */
+      const current = (id: string): ThreadItem | undefined => {
+        let item = pending.get(id);
+        const held = unappliedText.get(id);
+        if (item === undefined || held === undefined) return item;
+        unappliedText.delete(id);
+        const deltas: ThreadStreamEvent[] = [];
+        held.drainInto(deltas);
+        for (const delta of deltas) {
+          try {
+            item = applyThreadEvent([item], delta)[0] ?? item;
+          } catch {
+            // The client cannot apply it either; keep what both sides hold.
+          }
+        }
+        pending.set(id, item);
+        return item;
+      };
+      const currentItems = (): ThreadItem[] =>
+        [...pending.keys()].map((id) => current(id)).filter((item) => item !== undefined);
       /** The last event that came in for each pending item: once it is saved, the store is up to date. */
       const lastEventOf = new Map<string, ThreadStreamEvent>();
       /** Items whose `done`/`replaced` is saved: later updates go to the stored copy. */
       const saved = new Set<string>();
-      const forgetIfUpToDate = (id: string, event: ThreadStreamEvent): void => {
-        if (lastEventOf.get(id) !== event) return;
+      const forget = (id: string): void => {
         pending.delete(id);
+        unappliedText.delete(id);
         lastEventOf.delete(id);
+      };
+      const forgetIfUpToDate = (id: string, event: ThreadStreamEvent): void => {
+        if (lastEventOf.get(id) === event) forget(id);
       };
 
       // Runs as each event arrives, before the (asynchronous) save, so that a
@@ -95,20 +130,28 @@ export function persistEvents<TContext>(
           case "thread.item.added":
           case "thread.item.done":
           case "thread.item.replaced":
+            // The whole item: it supersedes whatever deltas are held for it.
+            unappliedText.delete(event.item.id);
             pending.set(event.item.id, event.item);
             lastEventOf.set(event.item.id, event);
             break;
           case "thread.item.updated": {
-            const item = pending.get(event.item_id);
-            if (item !== undefined) {
-              pending.set(item.id, applyThreadEvent([item], event)[0] ?? item);
-              lastEventOf.set(item.id, event);
+            const id = event.item_id;
+            if (!pending.has(id)) break;
+            const target = textTarget(event);
+            if (target !== undefined) {
+              let held = unappliedText.get(id);
+              if (held === undefined) unappliedText.set(id, (held = new PendingDeltas()));
+              held.add(event as TextDeltaEvent, target);
+            } else {
+              const item = current(id)!;
+              pending.set(id, applyThreadEvent([item], event)[0] ?? item);
             }
+            lastEventOf.set(id, event);
             break;
           }
           case "thread.item.removed":
-            pending.delete(event.item_id);
-            lastEventOf.delete(event.item_id);
+            forget(event.item_id);
             break;
           default:
             break;
@@ -155,9 +198,9 @@ export function persistEvents<TContext>(
 
       const closePending = async (): Promise<ThreadStreamEvent[]> => {
         const events: ThreadStreamEvent[] = [];
-        for (const item of [...pending.values()]) {
+        for (const item of currentItems()) {
           await store.addThreadItem(thread.id, item, context);
-          pending.delete(item.id);
+          forget(item.id);
           if (!isHidden(item)) events.push({ type: "thread.item.done", item });
         }
         return events;
@@ -188,7 +231,7 @@ export function persistEvents<TContext>(
           complete: () => (ended = true),
           error: () => (ended = true),
           unsubscribe: () => {
-            if (!ended) config.onCancel([...pending.values()]);
+            if (!ended) config.onCancel(currentItems());
           },
         }),
       );

@@ -54,6 +54,11 @@ const setText = (id: string, text: string): ThreadStreamEvent => ({
     component: { type: "Text", id: "t", value: text },
   },
 });
+const textDelta = (id: string, delta: string, componentId = "t"): ThreadStreamEvent => ({
+  type: "thread.item.updated",
+  item_id: id,
+  update: { type: "widget.streaming_text.value_delta", component_id: componentId, delta, done: false },
+});
 const ERROR_EVENT: ErrorEvent = { type: "error", code: "stream.error", allow_retry: true };
 
 type Method = "addThreadItem" | "saveItem" | "deleteThreadItem" | "loadItem" | "saveThread";
@@ -409,6 +414,36 @@ describe("persistEvents", () => {
     expect(cancelled).toEqual([[widget("w", "Hello wor")]]);
     unsubscribe();
     expect(cancelled).toHaveLength(1);
+  });
+
+  it("keeps text deltas and other updates of a pending item in order, for a cancel as for an error", async () => {
+    const updates = [
+      textDelta("w", "l"),
+      textDelta("w", "lo"),
+      setText("w", "Hi"),
+      textDelta("w", " there"),
+      textDelta("w", "!", "nowhere"), // names no component: the client cannot apply it either
+      textDelta("w", ", Ada"),
+    ];
+    const cancel = await setup();
+    const source = new Subject<ThreadStreamEvent>();
+    const { unsubscribe } = collect(source.pipe(cancel.operator), cancel.log);
+    source.next(added(widget("w", "Hel")));
+    for (const update of updates) source.next(update);
+    await flushMicrotasks();
+    unsubscribe();
+    expect(cancel.cancelled).toEqual([[widget("w", "Hi there, Ada")]]);
+
+    const failure = await setup();
+    const failing = new Observable<ThreadStreamEvent>((subscriber) => {
+      subscriber.next(added(widget("w", "Hel")));
+      for (const update of updates) subscriber.next(update);
+      subscriber.error(new Error("model down"));
+    });
+    const { events, result } = collect(failing.pipe(failure.operator), failure.log);
+    expect(await result).toBe("complete");
+    expect(events.slice(-2)).toEqual([done(widget("w", "Hi there, Ada")), ERROR_EVENT]);
+    expect(await failure.stored()).toEqual([widget("w", "Hi there, Ada")]);
   });
 
   it("on unsubscribe while a save is in flight, hands that item to onCancel and sends nothing more", async () => {
