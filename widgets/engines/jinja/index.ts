@@ -24,7 +24,9 @@
  * `operations.ts` (operators on evaluated values, shared by both
  * strategies), `globals.ts`, `interpreter.ts`, `compiler.ts`,
  * `instrument.ts` (compile-time checks, guards, scoping analysis),
- * `sourceMap.ts` (positions for errors) and this file (compiling, errors).
+ * `sourceMap.ts` (positions for errors), `slots.ts` (how `renderParsed`
+ * skips escaping and parsing long strings, and reuses parsed skeletons) and
+ * this file (compiling, errors).
  *
  * Gaps filled (each one found by rendering the same template with Jinja2):
  *
