@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { TemplateUndefinedError } from "../../../lib/errors";
 import { jinjaEngine, JinjaTemplate } from "../../../widgets/engines/jinja";
-import { restoreSlots, type Slots } from "../../../widgets/engines/jinja/slots";
+import { fillSkeleton, skeletonOf, type Slots } from "../../../widgets/engines/jinja/slots";
 import type { RenderParsedResult } from "../../../widgets/engines/TemplateEngine";
 
 /**
@@ -34,7 +34,13 @@ function expectSame(actual: RenderParsedResult, wanted: RenderParsedResult): voi
 
 const LONG = 'a long string, well past the slot threshold of sixty-four characters: 😀 </script> "quoted"';
 
-describe("restoreSlots", () => {
+/** The parsed text with every slot's string back where its marker is, or `undefined` if a marker is misplaced. */
+function restoreSlots(parsed: unknown, slots: Slots): { value: unknown } | undefined {
+  const skeleton = skeletonOf(parsed, slots);
+  return skeleton === undefined ? undefined : { value: fillSkeleton(skeleton, slots.values) };
+}
+
+describe("skeletonOf and fillSkeleton", () => {
   const slots: Slots = { prefix: "<@chatkit-slot:n0nce:", values: ["zero", "one"] };
   const marker = (i: number) => `${slots.prefix}${i}>`;
 

@@ -101,17 +101,6 @@ export function fillSkeleton(skeleton: Skeleton, values: readonly string[]): unk
   return fill(skeleton.tree, skeleton.holes);
 }
 
-/**
- * Puts each slot's string back where `parsed` (JSON.parse of the text with
- * markers, frozen in the process) holds its marker.
- *
- * @return The value, or `undefined` if some marker is not found exactly once as a string value.
- */
-export function restoreSlots(parsed: unknown, slots: Slots): { value: unknown } | undefined {
-  const skeleton = skeletonOf(parsed, slots);
-  return skeleton === undefined ? undefined : { value: fillSkeleton(skeleton, slots.values) };
-}
-
 function slotIndex(text: string, slots: Slots): number | undefined {
   if (!text.startsWith(slots.prefix) || !text.endsWith(">")) return undefined;
   const digits = text.slice(slots.prefix.length, -1);
