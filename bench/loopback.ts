@@ -16,7 +16,7 @@ import type { ThreadItem, WidgetItem } from "../lib/events/threadItems";
 import { applyThreadEvent } from "../lib/reducer/applyThreadEvent";
 import type { ChatKitServer } from "../lib/server/ChatKitServer";
 import { toNodeHandler } from "../lib/server/toNodeHandler";
-import { forEachChild, type WidgetNode } from "../lib/widgetTree";
+import { findComponent, type WidgetNode } from "../lib/widgetTree";
 import type { WidgetRoot } from "../widgets/components";
 
 /** Epoch milliseconds with sub-millisecond resolution: comparable between the server and the client process. */
@@ -115,14 +115,10 @@ export function sampleMemory(everyMs = 50): () => { rss: number; heapUsed: numbe
   };
 }
 
-/** The `Text`/`Markdown` with id `id` in `root`, if any. */
-function findComponent(root: WidgetNode, id: string): WidgetNode | undefined {
-  if (root["id"] === id) return root;
-  let found: WidgetNode | undefined;
-  forEachChild(root, (child) => {
-    found ??= findComponent(child, id);
-  });
-  return found;
+/** The component with id `id` in `root`, if there is exactly one (the library's lookup, as the reducer uses it). */
+function componentById(root: WidgetNode, id: string): WidgetNode | undefined {
+  const result = findComponent(root, id);
+  return result.found ? result.node : undefined;
 }
 
 /**
@@ -164,7 +160,7 @@ export class SseClient {
     this.frames++;
     if (event.type === "thread.created") this.threadId = event.thread.id;
     if (event.type === "thread.item.added" && event.item.type === "widget") {
-      const message = findComponent(event.item.widget, "message");
+      const message = componentById(event.item.widget, "message");
       this.messageLength = typeof message?.["value"] === "string" ? message["value"].length : 0;
     }
     if (
@@ -185,7 +181,7 @@ export class SseClient {
 
   /** Characters of `expected`'s message the client does not hold (0 when it holds exactly that). */
   lostChars(expected: string): number {
-    const message = findComponent(this.widget() ?? { type: "Card" }, "message");
+    const message = componentById(this.widget() ?? { type: "Card" }, "message");
     const held = typeof message?.["value"] === "string" ? message["value"] : "";
     if (held === expected) return 0;
     let common = 0;
