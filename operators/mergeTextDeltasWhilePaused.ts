@@ -1,6 +1,7 @@
 import { isObservable, Observable } from "rxjs";
 import type { MonoTypeOperatorFunction } from "rxjs";
 
+import { Outbox } from "../lib/events/Outbox";
 import { PendingDeltas, textTarget, type TextDeltaEvent } from "../lib/events/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
@@ -78,67 +79,35 @@ export function mergeTextDeltasWhilePaused(
   return (source) =>
     new Observable<ThreadStreamEvent>((subscriber) => {
       const pending = new PendingDeltas();
-      /** Events due, in order, before the pending text; `head` is the next to send (no O(n) `shift`). */
-      let held: ThreadStreamEvent[] = [];
-      let head = 0;
       let isPaused = false;
-      /** How the output ends once nothing is held (completion or error). */
-      let ending: (() => void) | null = null;
-      let sending = false;
-
-      /** Sends what is held while not paused, then the ending; a re-entrant call leaves it to the running one. */
-      const send = (): void => {
-        if (sending) return;
-        sending = true;
-        try {
-          while (!subscriber.closed && !isPaused) {
-            if (head < held.length) {
-              // Advance before emitting: downstream may re-enter.
-              const event = held[head++] as ThreadStreamEvent;
-              if (head === held.length) {
-                held = [];
-                head = 0;
-              }
-              subscriber.next(event);
-            } else if (!pending.isEmpty) {
-              pending.drainInto(held);
-            } else if (ending !== null) {
-              const end = ending;
-              ending = null;
-              end();
-            } else {
-              break;
-            }
-          }
-        } finally {
-          sending = false;
-        }
-      };
+      /** Events held, in order, before the pending text, which joins them when they are sent. */
+      const held = new Outbox(
+        subscriber,
+        () => isPaused,
+        (queue) => pending.drainInto(queue),
+      );
 
       /** Lets `end` complete or error once everything held is sent; the first ending wins. */
       const endAfterHeld = (end: () => void): void => {
-        if (ending !== null) return;
-        ending = end;
-        send();
+        if (held.end(end)) held.send();
       };
 
       const demand = paused.subscribe({
         next: (value) => {
           isPaused = value;
-          if (!value) send();
+          if (!value) held.send();
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
           isPaused = false;
-          send();
+          held.send();
         },
       });
       if (subscriber.closed) return demand;
 
-      let ended = false;
       const upstream = source.subscribe({
         next: (event) => {
-          if (subscriber.closed || ended) return;
+          if (subscriber.closed || held.isEnding) return;
           try {
             const target = textTarget(event);
             if (target !== undefined && (isPaused || !pending.isEmpty)) {
@@ -146,32 +115,27 @@ export function mergeTextDeltasWhilePaused(
             } else {
               // Not paused and no text pending: nothing to merge with, so it
               // joins the queue as it is (the queue is usually empty).
-              pending.drainInto(held);
-              held.push(event);
+              pending.drainInto(held.queue);
+              held.queue.push(event);
             }
           } catch (err: unknown) {
             // A malformed event: fail loudly (after what is held) instead of
             // letting RxJS report it as unhandled and go on.
-            ended = true;
             endAfterHeld(() => subscriber.error(err));
             return;
           }
-          send();
+          held.send();
         },
         error: (err: unknown) => {
-          ended = true;
           endAfterHeld(() => subscriber.error(err));
         },
         complete: () => {
-          ended = true;
           endAfterHeld(() => subscriber.complete());
         },
       });
 
       return () => {
-        held = [];
-        head = 0;
-        ending = null;
+        held.clear();
         demand.unsubscribe();
         upstream.unsubscribe();
       };

@@ -1,6 +1,7 @@
 import { asyncScheduler, Observable } from "rxjs";
 import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from "rxjs";
 
+import { Outbox } from "../lib/events/Outbox";
 import { PendingDeltas, textTarget, type TextDeltaEvent } from "../lib/events/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
@@ -105,49 +106,19 @@ export function throttleTextDeltas(
       /** When something was last sent; text arriving at that instant is sent too. */
       let sentAt: number | null = null;
       /** Events due, in order; a re-entrant push appends behind them. */
-      let outbox: ThreadStreamEvent[] = [];
-      /** How the output ends once the outbox is empty (completion or error). */
-      let ending: (() => void) | null = null;
-      let sending = false;
+      const outbox = new Outbox(subscriber);
 
       const closeWindow = (): void => {
         window?.unsubscribe();
         window = null;
       };
 
-      /** Sends the outbox, then the ending if any; a re-entrant call leaves it to the running one. */
-      const send = (): void => {
-        if (sending) return;
-        sending = true;
-        try {
-          while (!subscriber.closed) {
-            if (outbox.length > 0) {
-              // Take the events out before emitting: downstream may re-enter.
-              const due = outbox;
-              outbox = [];
-              for (const event of due) {
-                if (subscriber.closed) break;
-                subscriber.next(event);
-              }
-            } else if (ending !== null) {
-              const end = ending;
-              ending = null;
-              end();
-            } else {
-              break;
-            }
-          }
-        } finally {
-          sending = false;
-        }
-      };
-
       /** Sends what is pending, then `after` if given, now. */
       const flush = (after?: ThreadStreamEvent): void => {
-        pending.drainInto(outbox);
-        if (after !== undefined) outbox.push(after);
+        pending.drainInto(outbox.queue);
+        if (after !== undefined) outbox.queue.push(after);
         sentAt = scheduler.now();
-        send();
+        outbox.send();
       };
 
       const endOfWindow = (): void => {
@@ -161,16 +132,16 @@ export function throttleTextDeltas(
 
       /** Sends what is pending, then lets `end` complete or error; the first ending wins. */
       const flushAndEnd = (end: () => void): void => {
-        if (ending !== null) return;
+        if (outbox.isEnding) return;
         closeWindow();
-        pending.drainInto(outbox);
-        ending = end;
-        send();
+        pending.drainInto(outbox.queue);
+        outbox.end(end);
+        outbox.send();
       };
 
       const upstream = source.subscribe({
         next: (event) => {
-          if (subscriber.closed || ending !== null) return;
+          if (subscriber.closed || outbox.isEnding) return;
           let target: string | undefined;
           try {
             target = textTarget(event);
@@ -187,7 +158,7 @@ export function throttleTextDeltas(
             // Leading edge: no text was sent recently, so send now.
             window = scheduler.schedule(endOfWindow, windowMs);
             flush();
-          } else if (!sending && scheduler.now() === sentAt) {
+          } else if (!outbox.isSending && scheduler.now() === sentAt) {
             // The rest of an instant that already sent something.
             flush();
           }
@@ -198,8 +169,7 @@ export function throttleTextDeltas(
 
       return () => {
         closeWindow();
-        outbox = [];
-        ending = null;
+        outbox.clear();
         upstream.unsubscribe();
       };
     });

@@ -92,6 +92,7 @@ export class PendingDeltas {
 
   /** Moves every pending delta, merged per target, to `out`; leaves this empty. */
   drainInto(out: ThreadStreamEvent[]): void {
+    if (this.entries.length === 0) return;
     const entries = this.entries;
     this.entries = [];
     this.open = new Map();
