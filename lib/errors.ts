@@ -273,6 +273,17 @@ export class ChatKitRequestError extends ChatKitRxError {
 /** What a store could not find. */
 export type StoreEntity = "thread" | "item" | "cursor";
 
+/** Another request holds the thread longer than the caller would wait (see `ThreadLocks`). */
+export class ThreadBusyError extends ChatKitRxError {
+  override readonly name: string = "ThreadBusyError";
+  readonly threadId: string;
+
+  constructor(threadId: string, waitedMs: number) {
+    super(`thread "${threadId.slice(0, 64)}" is busy with another request (waited ${waitedMs} ms)`);
+    this.threadId = threadId;
+  }
+}
+
 /**
  * A store has no thread (or item) with the id asked for. Every `Store`
  * throws this class, so the server can answer 404 whatever the backend.
