@@ -18,6 +18,7 @@ export {
   WidgetUpdateError,
   ChatKitRequestError,
   StoreNotFoundError,
+  StoreConflictError,
   ActionPayloadError,
   AgentContextClosedError,
   AgentStreamConsumedError,
@@ -283,9 +284,9 @@ export type {
   ActionHandler,
   SyncActionHandler,
 } from "./lib/server/ChatKitServer";
-export type { Store, PageRequest } from "./lib/server/Store";
-export { MemoryStore } from "./lib/server/MemoryStore";
-export type { MemoryStoreConfig } from "./lib/server/MemoryStore";
+export type { Store, PageRequest, OwnerOf } from "./lib/server/Store";
+export { MemoryStore } from "./lib/stores/MemoryStore";
+export type { MemoryStoreConfig } from "./lib/stores/MemoryStore";
 export { runStoreContract } from "./lib/server/storeContract";
 export type { ContractRunner, StoreContractConfig } from "./lib/server/storeContract";
 export { persistEvents } from "./lib/server/persistEvents";

@@ -65,6 +65,7 @@ const EXPECTED_EXPORTS = [
   "SelectSchema",
   "SourceSchema",
   "SpacerSchema",
+  "StoreConflictError",
   "StoreNotFoundError",
   "StreamOptionsEventSchema",
   "StreamingTextValueDeltaSchema",

@@ -456,7 +456,7 @@ export class ChatKitServer<TContext = unknown> {
           };
           return concat(
             defer(async () => {
-              await this.store.saveThread(thread, context);
+              await this.store.createThread(thread, context);
               return { type: "thread.created", thread: this.#threadResponse(thread) } as const;
             }),
             this.#respondTo(thread, this.#userMessage(request.params.input, thread, context), context),

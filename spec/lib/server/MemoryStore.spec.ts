@@ -1,7 +1,25 @@
-import { MemoryStore } from "../../../lib/server/MemoryStore";
+import { MemoryStore } from "../../../lib/stores/MemoryStore";
 import { runStoreContract } from "../../../lib/server/storeContract";
 
-runStoreContract("MemoryStore", { makeStore: () => new MemoryStore(), context: undefined }, { describe, it });
+interface User {
+  readonly userId: string;
+}
+
+runStoreContract(
+  "MemoryStore (owner: userId)",
+  {
+    makeStore: () => new MemoryStore<User>({ owner: (context) => context.userId }),
+    context: { userId: "alice" },
+    otherContext: { userId: "bob" },
+  },
+  { describe, it },
+);
+
+runStoreContract(
+  "MemoryStore (no owner: one shared space)",
+  { makeStore: () => new MemoryStore(), context: undefined },
+  { describe, it },
+);
 
 describe("MemoryStore", () => {
   it("uses the id generator it is given", () => {
@@ -13,14 +31,23 @@ describe("MemoryStore", () => {
     ).toBe("message-2");
   });
 
-  it("keeps only the metadata of a Thread passed to saveThread", async () => {
-    const store = new MemoryStore();
-    const thread = {
-      id: "thr_1",
-      created_at: "2025-01-01T00:00:00.000Z",
-      status: { type: "active" as const },
-    };
-    await store.saveThread({ ...thread, items: { data: [], has_more: false } } as typeof thread, undefined);
-    expect(await store.loadThread("thr_1", undefined)).toEqual(thread);
+  it("without an owner function, every caller shares one space", async () => {
+    const store = new MemoryStore<User>();
+    await store.createThread(
+      { id: "thr_1", created_at: "2025-01-01T00:00:00.000Z", status: { type: "active" } },
+      {
+        userId: "alice",
+      },
+    );
+    expect((await store.loadThreads({ limit: 10, order: "asc" }, { userId: "bob" })).data).toHaveLength(1);
+  });
+
+  it("throws a TypeError naming the store when the owner function returns no string", async () => {
+    const store = new MemoryStore<User>({ owner: (context) => context.userId });
+    await expect(store.loadThreads({ limit: 10, order: "asc" }, {} as User)).rejects.toThrow(
+      new TypeError(
+        "MemoryStore: the owner function returned undefined; it must return a non-empty string (the user or tenant the request is for)",
+      ),
+    );
   });
 });
