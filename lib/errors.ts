@@ -325,6 +325,28 @@ export class StoreConflictError extends ChatKitRxError {
 }
 
 /**
+ * The database holds a newer store schema than this version of the library
+ * knows (another app instance was upgraded first): writing to it could
+ * corrupt data the newer code relies on, so the store refuses to start.
+ */
+export class StoreSchemaError extends ChatKitRxError {
+  override readonly name: string = "StoreSchemaError";
+  readonly schema: string;
+  readonly found: number;
+  readonly known: number;
+
+  constructor(schema: string, found: number, known: number) {
+    super(
+      `schema "${schema}" is at store version ${found}, but this chatkit-rx knows versions up to ${known}: ` +
+        `upgrade chatkit-rx in this app instance`,
+    );
+    this.schema = schema;
+    this.found = found;
+    this.known = known;
+  }
+}
+
+/**
  * An action's payload does not match the schema given to `ofActionType`
  * (the browser sent it, so it may be anything). `issues` are zod's, with
  * paths written from the action, e.g. `payload.tags.1`.
