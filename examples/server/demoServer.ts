@@ -1,6 +1,8 @@
 /**
  * A ChatKit server you can point the ChatKit web component at, with no API
- * key: an in-memory store and a scripted "model".
+ * key: a scripted "model", and threads kept in embedded PostgreSQL (PGlite in
+ * `.data/chatkit`, git-ignored; `DATABASE_URL` switches to a server) when
+ * run with `npm start`, in memory when tests start it.
  *
  * - `respond` streams the seed's channel-message widget, its text arriving
  *   token by token (accumulateText → renderTemplate → toThreadEvents), then
@@ -14,6 +16,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Pool } from "pg";
 import {
   asyncScheduler,
   concat,
@@ -31,6 +36,10 @@ import { z } from "zod";
 import {
   ChatKitServer,
   MemoryStore,
+  PostgresStore,
+  fromPGlite,
+  fromPgPool,
+  type Store,
   ofActionType,
   toNodeHandler,
   accumulateText,
@@ -115,13 +124,15 @@ export interface DemoServerConfig {
   readonly scheduler?: SchedulerLike;
   /** Called when the token stream stops (done or cancelled): lets tests see that a disconnect stops the "model". */
   readonly onModelStopped?: () => void;
+  /** Where threads live. Default a `MemoryStore` (gone on exit); `npm start` keeps them in PostgreSQL. */
+  readonly store?: Store<DemoContext>;
 }
 
 /** The demo's ChatKitServer: scripted respond, reactions action. */
 export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<DemoContext> {
   const delay = config.tokenDelayMs ?? 40;
   const scheduler = config.scheduler ?? asyncScheduler;
-  const store = new MemoryStore<DemoContext>();
+  const store = config.store ?? new MemoryStore<DemoContext>();
 
   const respond = (
     thread: ThreadMetadata,
@@ -246,7 +257,15 @@ if (require.main === module) {
     console.error(`PORT must be a port number, got ${process.env["PORT"]}`);
     process.exit(1);
   }
-  startDemoServer({ port }).then(
+  // Embedded PostgreSQL (PGlite) in a git-ignored data directory, so a restart keeps every thread;
+  // DATABASE_URL switches to a PostgreSQL server.
+  const url = process.env["DATABASE_URL"];
+  const store = new PostgresStore<DemoContext>({
+    driver: url
+      ? fromPgPool(new Pool({ connectionString: url }))
+      : fromPGlite(new PGlite(process.env["CHATKIT_DATA_DIR"] ?? join(__dirname, "../../.data/chatkit"))),
+  });
+  startDemoServer({ port, store }).then(
     ({ url }) => console.log(`ChatKit demo server listening on ${url} (POST ChatKit requests here)`),
     (error: unknown) => {
       console.error(error);
