@@ -4,6 +4,7 @@
  * messages. Misuse of an API (a bad argument) throws a plain `TypeError`
  * instead.
  */
+import { cutText, quoteExcerpt } from "./excerpt";
 
 /** Where a widget-template failure happened; every field is optional because not every stage knows all of them. */
 export interface WidgetErrorContext {
@@ -224,7 +225,13 @@ export type RequestErrorCode =
   | "not_found"
   | "not_supported"
   | "payload_too_large"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "thread_busy";
+
+/** The longest message (or issue field/message) a request error carries back to the client. */
+const MAX_REQUEST_MESSAGE_CHARS = 500;
+/** The most issues a request error lists. */
+const MAX_REQUEST_ISSUES = 20;
 
 /**
  * A request the server refuses before touching the store: bad JSON, an
@@ -247,12 +254,19 @@ export class ChatKitRequestError extends ChatKitRxError {
     readonly field?: string | undefined;
     readonly issues?: readonly RequestIssue[] | undefined;
   }) {
-    super(fields.message);
+    // The message and issues go back to the client: never let them grow with the input.
+    super(cutText(fields.message, MAX_REQUEST_MESSAGE_CHARS));
     this.status = fields.status;
     this.code = fields.code;
     this.field = fields.field;
-    this.issues =
-      fields.issues ?? (fields.field === undefined ? [] : [{ field: fields.field, message: fields.message }]);
+    this.issues = (
+      fields.issues ?? (fields.field === undefined ? [] : [{ field: fields.field, message: fields.message }])
+    )
+      .slice(0, MAX_REQUEST_ISSUES)
+      .map((issue) => ({
+        field: cutText(issue.field, MAX_REQUEST_MESSAGE_CHARS),
+        message: cutText(issue.message, MAX_REQUEST_MESSAGE_CHARS),
+      }));
   }
 
   /** The JSON body of the HTTP answer: `{ error: { code, message, field?, issues } }`. */
@@ -279,7 +293,7 @@ export class ThreadBusyError extends ChatKitRxError {
   readonly threadId: string;
 
   constructor(threadId: string, waitedMs: number) {
-    super(`thread "${threadId.slice(0, 64)}" is busy with another request (waited ${waitedMs} ms)`);
+    super(`thread ${quoteExcerpt(threadId)} is busy with another request (waited ${waitedMs} ms)`);
     this.threadId = threadId;
   }
 }
@@ -297,8 +311,8 @@ export class StoreNotFoundError extends ChatKitRxError {
   constructor(entity: StoreEntity, id: string, threadId?: string) {
     super(
       threadId === undefined || entity === "thread"
-        ? `${entity} "${id}" not found`
-        : `${entity} "${id}" not found in thread "${threadId}"`,
+        ? `${entity} ${quoteExcerpt(id)} not found`
+        : `${entity} ${quoteExcerpt(id)} not found in thread ${quoteExcerpt(threadId)}`,
     );
     this.entity = entity;
     this.id = id;
