@@ -1,5 +1,6 @@
 import type { Page, ThreadItem, ThreadMetadata } from "../events/threadItems";
 import type { IdItemType } from "../ids";
+import type { ThreadLocks } from "./ThreadLocks";
 
 /** Which page of a list to load. `after` is the id of the last entry of the previous page. */
 export interface PageRequest {
@@ -43,4 +44,11 @@ export interface Store<TContext = unknown> {
   saveItem(threadId: string, item: ThreadItem, context: TContext): Promise<void>;
   loadItem(threadId: string, itemId: string, context: TContext): Promise<ThreadItem>;
   deleteThreadItem(threadId: string, itemId: string, context: TContext): Promise<void>;
+
+  /**
+   * Locks that serialise a thread's requests across every process using
+   * this store (a lease in a shared database, say). Leave it out for a
+   * store used by one process: the server then queues requests in memory.
+   */
+  readonly threadLocks?: ThreadLocks | undefined;
 }
