@@ -18,6 +18,7 @@ export {
   WidgetUpdateError,
   ChatKitRequestError,
   StoreNotFoundError,
+  ThreadBusyError,
   ActionPayloadError,
   AgentContextClosedError,
   AgentStreamConsumedError,
@@ -278,11 +279,16 @@ export { ChatKitServer, CANCELLED_STREAM_NOTE } from "./lib/server/ChatKitServer
 export type {
   ChatKitServerConfig,
   ProcessResult,
+  ProcessOptions,
+  HandlerOptions,
   ThreadEventSource,
   RespondHandler,
   ActionHandler,
   SyncActionHandler,
-} from "./lib/server/ChatKitServer";
+} from "./lib/server/serverTypes";
+export type { ThreadLocks, AcquireThreadOptions, ReleaseThread } from "./lib/server/ThreadLocks";
+export { LocalThreadLocks } from "./lib/server/LocalThreadLocks";
+export type { LocalThreadLocksConfig } from "./lib/server/LocalThreadLocks";
 export type { Store, PageRequest } from "./lib/server/Store";
 export { MemoryStore } from "./lib/server/MemoryStore";
 export type { MemoryStoreConfig } from "./lib/server/MemoryStore";
