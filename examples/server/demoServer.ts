@@ -9,6 +9,11 @@
  *   checked with `ofActionType`, the updates come from `diffWidgetStates`,
  *   and the server saves them, so a reload shows the new count.
  *
+ * With `OPENAI_API_KEY` set, a real `@openai/agents` agent answers instead
+ * of the scripted model (examples/agents/respond.ts: the seed's tools show
+ * the sample widget and stream a draft into the channel-message card);
+ * `OPENAI_BASE_URL` points it at another Responses API endpoint.
+ *
  * Run: `npx tsx examples/server/demoServer.ts` (PORT defaults to 8000),
  * then POST ChatKit requests to http://127.0.0.1:8000/chatkit.
  */
@@ -28,6 +33,7 @@ import {
   type SchedulerLike,
 } from "rxjs";
 import { z } from "zod";
+import { respond as agentRespond } from "../agents/respond";
 import {
   ChatKitServer,
   MemoryStore,
@@ -115,6 +121,8 @@ export interface DemoServerConfig {
   readonly scheduler?: SchedulerLike;
   /** Called when the token stream stops (done or cancelled): lets tests see that a disconnect stops the "model". */
   readonly onModelStopped?: () => void;
+  /** Who answers: the scripted model (default), or the seed's agent on the OpenAI API (needs `OPENAI_API_KEY`). */
+  readonly model?: "scripted" | "openai";
 }
 
 /** The demo's ChatKitServer: scripted respond, reactions action. */
@@ -123,7 +131,7 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
   const scheduler = config.scheduler ?? asyncScheduler;
   const store = new MemoryStore<DemoContext>();
 
-  const respond = (
+  const scriptedRespond = (
     thread: ThreadMetadata,
     message: UserMessageItem | null,
     context: DemoContext,
@@ -189,6 +197,10 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
     );
   };
 
+  const respond =
+    config.model === "openai"
+      ? (thread: ThreadMetadata, message: UserMessageItem | null) => agentRespond(thread, userText(message))
+      : scriptedRespond;
   return new ChatKitServer<DemoContext>({ store, respond, action });
 }
 
@@ -246,8 +258,13 @@ if (require.main === module) {
     console.error(`PORT must be a port number, got ${process.env["PORT"]}`);
     process.exit(1);
   }
-  startDemoServer({ port }).then(
-    ({ url }) => console.log(`ChatKit demo server listening on ${url} (POST ChatKit requests here)`),
+  const model = process.env["OPENAI_API_KEY"] ? "openai" : "scripted";
+  startDemoServer({ port, model }).then(
+    ({ url }) =>
+      console.log(
+        `ChatKit demo server listening on ${url} (POST ChatKit requests here); ` +
+          (model === "openai" ? "answering with the OpenAI agent" : "answering with the scripted model"),
+      ),
     (error: unknown) => {
       console.error(error);
       process.exit(1);
