@@ -21,12 +21,12 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ url: string; banner: strin
   );
   return new Promise((resolve, reject) => {
     let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (http:\/\/\S+\/chatkit)/.exec(output)?.[1];
       if (url !== undefined) resolve({ url, banner: output, child });
     });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("exit", (code) => reject(new Error(`the demo exited (${code}) before listening:\n${output}`)));
   });
 }
