@@ -329,3 +329,7 @@ export { textDeltas, isTextDeltaEvent } from "./lib/agents/textDeltas";
 export type { TextDeltaRunEvent } from "./lib/agents/textDeltas";
 export { fromStreamedRun } from "./lib/agents/fromStreamedRun";
 export type { StreamedRunLike } from "./lib/agents/fromStreamedRun";
+export { ThreadItemConverter, inputList } from "./lib/agents/ThreadItemConverter";
+export type { ConvertedInput, UserInputContent } from "./lib/agents/ThreadItemConverter";
+export { loadAgentInput } from "./lib/agents/loadAgentInput";
+export type { LoadAgentInputConfig } from "./lib/agents/loadAgentInput";

@@ -29,6 +29,7 @@ import {
   merge,
   Observable,
   of,
+  switchMap,
   timer,
   type SchedulerLike,
 } from "rxjs";
@@ -36,6 +37,7 @@ import { z } from "zod";
 import { respond as agentRespond } from "../agents/respond";
 import {
   ChatKitServer,
+  loadAgentInput,
   MemoryStore,
   ofActionType,
   toNodeHandler,
@@ -197,9 +199,13 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
     );
   };
 
+  // The agent gets the thread so far, so it remembers earlier turns.
   const respond =
     config.model === "openai"
-      ? (thread: ThreadMetadata, message: UserMessageItem | null) => agentRespond(thread, userText(message))
+      ? (thread: ThreadMetadata, _message: UserMessageItem | null, context: DemoContext) =>
+          from(loadAgentInput(store, thread, context, { maxTokens: 50_000 })).pipe(
+            switchMap((input) => agentRespond(thread, input)),
+          )
       : scriptedRespond;
   return new ChatKitServer<DemoContext>({ store, respond, action });
 }
