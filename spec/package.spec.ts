@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -72,8 +72,8 @@ function copyFreshClone(to: string): void {
   }
 }
 
-/** `tsc -p dir`; resolves to its diagnostics (empty when the project compiles). */
-function compile(dir: string, source: string, compilerOptions: Record<string, unknown>): string {
+/** `tsc -p dir` in the background (the two consumers compile side by side); resolves to its diagnostics. */
+function compile(dir: string, source: string, compilerOptions: Record<string, unknown>): Promise<string> {
   writeFileSync(join(dir, "consumer.ts"), source);
   writeFileSync(
     join(dir, "tsconfig.json"),
@@ -89,14 +89,48 @@ function compile(dir: string, source: string, compilerOptions: Record<string, un
       files: ["consumer.ts"],
     }),
   );
-  const result = spawnSync(process.execPath, [tsc, "-p", dir], { cwd: dir, encoding: "utf8" });
-  return `${result.stdout}${result.stderr}`.trim();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [tsc, "-p", dir], { cwd: dir, encoding: "utf8" }, (error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`.trim() || (error === null ? "" : error.message)),
+    );
+  });
 }
+
+/** A consumer of the main entry: no @openai/agents, skipLibCheck off, so every declaration of ours is checked. */
+const MAIN_CONSUMER = [
+  `import { createServer } from "node:http";`,
+  `import { ChatKitServer, MemoryStore, streamWidget, toNodeHandler, type WidgetRoot } from "chatkit-rx";`,
+  `const card: WidgetRoot = { type: "Card", children: [{ type: "Text", value: "Hi" }] };`,
+  `const server = new ChatKitServer<{ userId: string }>({`,
+  `  store: new MemoryStore(),`,
+  `  respond: (thread) => streamWidget(thread, card),`,
+  `});`,
+  `createServer(toNodeHandler(server, () => ({ userId: "ron" })));`,
+  // A typo must fail: the compile really checks the consumer against our types.
+  `// @ts-expect-error no such export`,
+  `import { streamWidgetz } from "chatkit-rx";`,
+  `void streamWidgetz;`,
+].join("\n");
+
+/** A consumer of chatkit-rx/agents: the SDK's streamed result must fit what our functions take. */
+const AGENTS_CONSUMER = [
+  `import { Agent, run } from "@openai/agents";`,
+  `import type { ThreadMetadata } from "chatkit-rx";`,
+  `import { AgentContext, streamAgentResponse, textDeltas } from "chatkit-rx/agents";`,
+  `export async function respond(thread: ThreadMetadata) {`,
+  `  const context = new AgentContext({ thread, requestContext: { userId: "ron" } });`,
+  `  const agent = new Agent<typeof context>({ name: "Assistant", instructions: "Help." });`,
+  `  const result = await run(agent, "Hello", { stream: true, context, signal: context.signal });`,
+  `  return { text: textDeltas(result), events: streamAgentResponse(context, result) };`,
+  `}`,
+].join("\n");
 
 let work = "";
 let clone = "";
 let packed: PackResult;
 let consumer = "";
+let mainCompiled: Promise<string>;
+let agentsCompiled: Promise<string>;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "chatkit-rx-package-"));
@@ -125,6 +159,24 @@ beforeAll(() => {
     join(consumer, "node_modules", "@types", "node"),
     "dir",
   );
+
+  // The same consumer plus the SDK, for chatkit-rx/agents.
+  const withAgents = join(work, "consumer-with-agents");
+  cpSync(consumer, withAgents, { recursive: true, verbatimSymlinks: true });
+  mkdirSync(join(withAgents, "node_modules", "@openai"), { recursive: true });
+  symlinkSync(
+    join(root, "node_modules", "@openai", "agents"),
+    join(withAgents, "node_modules", "@openai", "agents"),
+    "dir",
+  );
+
+  mainCompiled = compile(consumer, MAIN_CONSUMER, { module: "node16", moduleResolution: "node16" });
+  // The SDK's own declarations are not ours to check: skipLibCheck on here, off for the main entry.
+  agentsCompiled = compile(withAgents, AGENTS_CONSUMER, {
+    module: "node16",
+    moduleResolution: "node16",
+    skipLibCheck: true,
+  });
 }, 300_000);
 
 afterAll(() => {
@@ -206,49 +258,12 @@ describe("the tarball, installed into a consumer project", () => {
     ]).toEqual([expected, expected, expected]);
   });
 
-  it("compiles a consumer of the main entry without @openai/agents, with skipLibCheck off", () => {
-    const source = [
-      `import { createServer } from "node:http";`,
-      `import { ChatKitServer, MemoryStore, streamWidget, toNodeHandler, type WidgetRoot } from "chatkit-rx";`,
-      `const card: WidgetRoot = { type: "Card", children: [{ type: "Text", value: "Hi" }] };`,
-      `const server = new ChatKitServer<{ userId: string }>({`,
-      `  store: new MemoryStore(),`,
-      `  respond: (thread) => streamWidget(thread, card),`,
-      `});`,
-      `createServer(toNodeHandler(server, () => ({ userId: "ron" })));`,
-      // A typo must fail: the compile really checks the consumer against our types.
-      `// @ts-expect-error no such export`,
-      `import { streamWidgetz } from "chatkit-rx";`,
-      `void streamWidgetz;`,
-    ].join("\n");
-    expect(compile(consumer, source, { module: "node16", moduleResolution: "node16" })).toBe("");
+  it("compiles a consumer of the main entry without @openai/agents, with skipLibCheck off", async () => {
+    expect(await mainCompiled).toBe("");
   }, 180_000);
 
-  it("compiles a consumer of chatkit-rx/agents once @openai/agents is installed", () => {
-    const withAgents = join(work, "consumer-with-agents");
-    cpSync(consumer, withAgents, { recursive: true, verbatimSymlinks: true });
-    mkdirSync(join(withAgents, "node_modules", "@openai"), { recursive: true });
-    symlinkSync(
-      join(root, "node_modules", "@openai", "agents"),
-      join(withAgents, "node_modules", "@openai", "agents"),
-      "dir",
-    );
-    const source = [
-      `import { Agent, run } from "@openai/agents";`,
-      `import type { ThreadMetadata } from "chatkit-rx";`,
-      `import { AgentContext, streamAgentResponse, textDeltas } from "chatkit-rx/agents";`,
-      `export async function respond(thread: ThreadMetadata) {`,
-      `  const context = new AgentContext({ thread, requestContext: { userId: "ron" } });`,
-      `  const agent = new Agent<typeof context>({ name: "Assistant", instructions: "Help." });`,
-      `  const result = await run(agent, "Hello", { stream: true, context, signal: context.signal });`,
-      // The SDK's streamed result must fit what our functions take.
-      `  return { text: textDeltas(result), events: streamAgentResponse(context, result) };`,
-      `}`,
-    ].join("\n");
-    // The SDK's own declarations are not ours to check: skipLibCheck on here, off for the main entry above.
-    expect(
-      compile(withAgents, source, { module: "node16", moduleResolution: "node16", skipLibCheck: true }),
-    ).toBe("");
+  it("compiles a consumer of chatkit-rx/agents once @openai/agents is installed", async () => {
+    expect(await agentsCompiled).toBe("");
   }, 180_000);
 });
 
