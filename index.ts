@@ -1,7 +1,9 @@
 /**
- * chatkit-rx: the one public entry point. Every export is named here on
+ * chatkit-rx: the main public entry point. Every export is named here on
  * purpose (no `export *`), so the public surface is reviewed, not accidental;
- * `spec/index.spec.ts` pins the list.
+ * `spec/index.spec.ts` pins the list. The `@openai/agents` glue lives behind
+ * `chatkit-rx/agents` (`agents.ts`), so that no type of that optional peer is
+ * reachable from here and consumers without it compile with `skipLibCheck` off.
  */
 
 // Errors: every runtime failure, tested with `instanceof`.
@@ -317,19 +319,3 @@ export type {
   UserMessageInput,
   Action,
 } from "./lib/server/requests";
-
-// Agents glue (@openai/agents, an optional peer: only its types are imported here).
-export { AgentContext } from "./lib/agents/AgentContext";
-export type { AgentContextConfig, AgentStreamWidgetConfig } from "./lib/agents/AgentContext";
-export { streamAgentResponse } from "./lib/agents/streamAgentResponse";
-export type { StreamAgentResponseConfig } from "./lib/agents/streamAgentResponse";
-export { runEventsToThreadEvents } from "./lib/agents/runEventsToThreadEvents";
-export type { RunEventsToThreadEventsConfig } from "./lib/agents/runEventsToThreadEvents";
-export { textDeltas, isTextDeltaEvent } from "./lib/agents/textDeltas";
-export type { TextDeltaRunEvent } from "./lib/agents/textDeltas";
-export { fromStreamedRun } from "./lib/agents/fromStreamedRun";
-export type { StreamedRunLike } from "./lib/agents/fromStreamedRun";
-export { ThreadItemConverter, inputList } from "./lib/agents/ThreadItemConverter";
-export type { ConvertedInput, UserInputContent } from "./lib/agents/ThreadItemConverter";
-export { loadAgentInput } from "./lib/agents/loadAgentInput";
-export type { LoadAgentInputConfig } from "./lib/agents/loadAgentInput";

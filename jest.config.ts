@@ -9,6 +9,7 @@ const config: Config = {
   },
   moduleNameMapper: {
     "^chatkit-rx$": "<rootDir>/index.ts",
+    "^chatkit-rx/agents$": "<rootDir>/agents.ts",
   },
   testTimeout: 30_000,
 };

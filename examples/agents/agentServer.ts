@@ -1,6 +1,7 @@
 import type { Model } from "@openai/agents";
 import { from, switchMap } from "rxjs";
-import { ChatKitServer, loadAgentInput, MemoryStore, type Store } from "chatkit-rx";
+import { ChatKitServer, MemoryStore, type Store } from "chatkit-rx";
+import { loadAgentInput } from "chatkit-rx/agents";
 import { respond } from "./respond";
 
 /** Options of {@link createAgentServer}. */

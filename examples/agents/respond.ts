@@ -1,13 +1,7 @@
 import { Agent, run, type AgentInputItem, type Model } from "@openai/agents";
 import { defer, switchMap, type Observable } from "rxjs";
-import {
-  AgentContext,
-  streamAgentResponse,
-  toServerSentEvents,
-  type StreamAgentResponseConfig,
-  type ThreadMetadata,
-  type ThreadStreamEvent,
-} from "chatkit-rx";
+import { toServerSentEvents, type ThreadMetadata, type ThreadStreamEvent } from "chatkit-rx";
+import { AgentContext, streamAgentResponse, type StreamAgentResponseConfig } from "chatkit-rx/agents";
 import { draftMessageToHarry } from "./draftMessageToHarry";
 import { sampleWidget } from "./sampleWidget";
 

@@ -37,7 +37,6 @@ import { z } from "zod";
 import { respond as agentRespond } from "../agents/respond";
 import {
   ChatKitServer,
-  loadAgentInput,
   MemoryStore,
   ofActionType,
   toNodeHandler,
@@ -53,6 +52,7 @@ import {
   type Action,
   type WidgetRoot,
 } from "chatkit-rx";
+import { loadAgentInput } from "chatkit-rx/agents";
 
 /** The per-request context: the demo has no users, so it is empty. */
 export type DemoContext = Record<string, never>;
