@@ -10,7 +10,7 @@ import {
   WidgetTemplateError,
   type DataIssue,
   type WidgetErrorContext,
-} from "../../lib/errors";
+} from "../errors";
 import type { WidgetRoot } from "../components";
 import { WIDGET_ROOT_TYPES } from "../components";
 import { handlebarsEngine } from "../engines/handlebars";

@@ -2,7 +2,7 @@ import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from "aj
 import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import type { DataIssue } from "../../lib/errors";
+import type { DataIssue } from "../errors";
 import { formatJsonPath } from "../json";
 
 /** Checks data against a template's `jsonSchema`; returns every issue found (empty when the data is valid). */
