@@ -172,7 +172,7 @@ function cardRenderings(): Renderings {
   const label = "small card";
   // Jinja2's reference for the card is the file's outputJsonPreview, rendered from its default data;
   // the timed data also sets the optional fields, and every engine must agree with ours on it.
-  check(label, "ours", ours.build(ours.defaultData), definition.outputJsonPreview);
+  check(label, "ours", ours.build(ours.defaultData ?? {}), definition.outputJsonPreview);
   const expected = ours.build(data);
   check(label, "ours (render)", dropNulls(JSON.parse(oursEngine.render(data))), expected);
   check(label, "handlebars", handlebars.build(data), expected);

@@ -142,18 +142,36 @@ export interface DataIssue {
   readonly message: string;
 }
 
-/** The data passed to `build` does not match the template's `jsonSchema`. */
+/** Which check the data failed: the definition's `jsonSchema`, the zod `schema` given to the template, or being JSON at all. */
+export type DataCheck = "jsonSchema" | "schema" | "json";
+
+const DATA_CHECK_HEADLINES: Readonly<Record<DataCheck, string>> = {
+  jsonSchema: "the data does not match the widget's jsonSchema",
+  schema: "the data does not match the schema given to the template",
+  json: "the data cannot be read as JSON (cyclic, too deep, a BigInt, or reading it threw)",
+};
+
+/** The data passed to `build` does not fit: it fails the zod schema or the `jsonSchema`, or is not JSON at all. */
 export class WidgetDataError extends WidgetTemplateError {
   override readonly name: string = "WidgetDataError";
   readonly issues: readonly DataIssue[];
+  /** Which check failed. */
+  readonly check: DataCheck;
 
-  constructor(context: WidgetErrorContext, issues: readonly DataIssue[]) {
+  constructor(
+    context: WidgetErrorContext,
+    issues: readonly DataIssue[],
+    options: { readonly check?: DataCheck; readonly cause?: unknown } = {},
+  ) {
+    const check = options.check ?? "jsonSchema";
     super(
       context,
-      `the data does not match the widget's jsonSchema:\n` +
+      `${DATA_CHECK_HEADLINES[check]}:\n` +
         issues.map((issue) => `  ${issue.path}: ${issue.message}`).join("\n"),
+      "cause" in options ? { cause: options.cause } : undefined,
     );
     this.issues = issues;
+    this.check = check;
   }
 }
 
