@@ -268,6 +268,20 @@ describe("WidgetTemplate", () => {
       expect(() => template.build([])).toThrow(/must be an object/);
     });
 
+    it("build, safeBuild and validate take exactly one argument, the data", () => {
+      type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+      const arities: [
+        Equals<Parameters<WidgetTemplate["build"]>["length"], 1>,
+        Equals<Parameters<WidgetTemplate["safeBuild"]>["length"], 1>,
+        Equals<Parameters<WidgetTemplate["validate"]>["length"], 1>,
+      ] = [true, true, true];
+      expect(arities).toEqual([true, true, true]);
+      // @ts-expect-error: the data is required (pass {} for a template that needs none)
+      expect(template.safeBuild().success).toBe(false);
+      // @ts-expect-error: and nothing comes after it
+      expect(template.validate({ user: { name: "Ann" } }, {})).toEqual([]);
+    });
+
     it("safeBuild returns errors as data, like zod's safeParse", () => {
       const ok = template.safeBuild({ user: { name: "Di" } });
       expect(ok.success).toBe(true);
