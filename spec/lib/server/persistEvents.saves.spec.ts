@@ -4,6 +4,7 @@
  * in the store, and updates that do not apply. The invariant throughout: a
  * reload shows what the client was sent.
  */
+import fc from "fast-check";
 import { Observable, of, Subject } from "rxjs";
 
 import type { ThreadItemUpdatedEvent, ThreadStreamEvent } from "../../../lib/events/threadEvents";
@@ -332,5 +333,170 @@ describe("persistEvents: an update that does not apply", () => {
       { error: expect.objectContaining({ name: "WidgetUpdateError", componentId: "nowhere" }), event: bad },
     ]);
     expect(await stored()).toEqual([widget("s", "changed")]);
+  });
+});
+
+describe("persistEvents: order and ending around merged round trips", () => {
+  it("sends what came between a saved widget's deltas in its place, and ends after the last round trip", async () => {
+    const { log, store, operator, stored } = await setup();
+    await store.addThreadItem(THREAD.id, twoTexts("w"), undefined);
+    log.length = 0;
+    const notice: ThreadStreamEvent = { type: "notice", level: "info", message: "between" };
+    const source = new Subject<ThreadStreamEvent>();
+    const { events, result } = collect(source.pipe(operator), log);
+    const release = store.hold();
+    source.next(textDelta("w", "a"));
+    source.next(textDelta("w", "b"));
+    source.next(textDelta("w", "c", "u"));
+    source.next(notice);
+    source.next(textDelta("w", "d"));
+    source.next(done(widget("x", "other")));
+    source.next(textDelta("w", "e"));
+    source.next(textDelta("w", "f", "u"));
+    source.complete();
+    await flushMicrotasks();
+    expect(events).toEqual([]);
+    release();
+    expect(await result).toBe("complete");
+    expect(
+      events.map((event) => (isUpdate(event) ? (event.update as { delta: string }).delta : event.type)),
+    ).toEqual(["a", "b", "c", "notice", "d", "thread.item.done", "e", "f"]);
+    // a; then b and c in one round trip; d; the done; then e and f in one more.
+    expect(log.filter((line) => !line.startsWith("emit"))).toEqual([
+      "loadItem w",
+      "saveItem w",
+      "loadItem w",
+      "saveItem w",
+      "loadItem w",
+      "saveItem w",
+      "addThreadItem x",
+      "loadItem w",
+      "saveItem w",
+    ]);
+    expect((await stored()).find((item) => item.id === "w")).toEqual(twoTexts("w", "abde", "cf"));
+  });
+
+  it("a source error behind a merged round trip: the round trip settles first, then the error event", async () => {
+    const { log, store, operator, stored, errors } = await setup();
+    await store.addThreadItem(THREAD.id, twoTexts("w"), undefined);
+    log.length = 0;
+    const boom = new Error("model down");
+    const source = new Subject<ThreadStreamEvent>();
+    const { events, result } = collect(source.pipe(operator), log);
+    const release = store.hold();
+    source.next(textDelta("w", "a"));
+    source.next(textDelta("w", "b"));
+    source.next(textDelta("w", "c"));
+    source.error(boom);
+    await flushMicrotasks();
+    release();
+    expect(await result).toBe("complete");
+    expect(events).toEqual([textDelta("w", "a"), textDelta("w", "bc"), ERROR_EVENT]);
+    expect(errors).toEqual([boom]);
+    expect(await stored()).toEqual([twoTexts("w", "abc")]);
+  });
+
+  it("unsubscribing while a merged round trip runs sends nothing more and hands nothing saved to onCancel", async () => {
+    const { log, store, operator, cancelled } = await setup();
+    await store.addThreadItem(THREAD.id, twoTexts("w"), undefined);
+    log.length = 0;
+    const source = new Subject<ThreadStreamEvent>();
+    const { events, unsubscribe } = collect(source.pipe(operator), log);
+    const release = store.hold();
+    source.next(textDelta("w", "a"));
+    source.next(textDelta("w", "b"));
+    await flushMicrotasks();
+    unsubscribe();
+    expect(source.observed).toBe(false);
+    release();
+    await flushMicrotasks();
+    expect(events).toEqual([]);
+    expect(cancelled).toEqual([[]]);
+  });
+});
+
+describe("persistEvents: a reload shows what the client was sent (property)", () => {
+  type Step =
+    | { readonly kind: "delta"; readonly component: "t" | "u"; readonly text: string }
+    | { readonly kind: "set"; readonly text: string }
+    | { readonly kind: "notice" }
+    | { readonly kind: "done"; readonly id: string }
+    | { readonly kind: "hold" }
+    | { readonly kind: "release" };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant("delta" as const),
+        component: fc.constantFrom("t" as const, "u" as const),
+        text: fc.string({ minLength: 1, maxLength: 3 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant("set" as const), text: fc.string({ maxLength: 3 }) }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("notice" as const) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant("done" as const), id: fc.constantFrom("x", "y") }),
+    },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("hold" as const) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("release" as const) }) },
+  );
+  const setBoth = (text: string): ThreadStreamEvent => ({
+    type: "thread.item.updated",
+    item_id: "w",
+    update: {
+      type: "widget.root.updated",
+      widget: twoTexts("w", text, text).widget,
+    },
+  });
+
+  it("for any mix of deltas, other updates and events, held or not by a slow store", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+        const { log, store, operator, stored } = await setup();
+        await store.addThreadItem(THREAD.id, twoTexts("w"), undefined);
+        const source = new Subject<ThreadStreamEvent>();
+        const { events, result } = collect(source.pipe(operator), log);
+        const sent: ThreadStreamEvent[] = [];
+        let release: (() => void) | undefined;
+        for (const s of steps) {
+          let event: ThreadStreamEvent | undefined;
+          if (s.kind === "delta") event = textDelta("w", s.text, s.component);
+          else if (s.kind === "set") event = setBoth(s.text);
+          else if (s.kind === "notice")
+            event = { type: "notice", level: "info", message: String(sent.length) };
+          else if (s.kind === "done") event = done(widget(s.id, String(sent.length)));
+          else if (s.kind === "hold") release ??= store.hold();
+          else {
+            release?.();
+            release = undefined;
+            await flushMicrotasks();
+          }
+          if (event !== undefined) {
+            sent.push(event);
+            source.next(event);
+          }
+        }
+        source.complete();
+        release?.();
+        expect(await result).toBe("complete");
+        const start = [twoTexts("w")];
+        // The client, and a reload, show what applying every source event gives.
+        const expected = replay(sent, start);
+        expect(replay(events, start)).toEqual(expected);
+        const reloaded = await stored();
+        for (const item of expected) expect(reloaded.find((entry) => entry.id === item.id)).toEqual(item);
+        // Events that cannot merge keep their order.
+        const kinds = (list: readonly ThreadStreamEvent[]) =>
+          list.filter(
+            (event) => !isUpdate(event) || event.update.type !== "widget.streaming_text.value_delta",
+          );
+        expect(kinds(events)).toEqual(kinds(sent));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
