@@ -26,7 +26,8 @@ export interface PersistEventsConfig<TContext> {
    * saved one. The update is still sent (the client cannot apply it either);
    * the item keeps its last good state, in the store as in what `onCancel`
    * and the closing events get. If it throws, the stream ends as on a store
-   * error. Default: ignored.
+   * error (a throw while closing the items or cancelling is ignored).
+   * Default: ignored.
    */
   readonly onDroppedUpdate?: DroppedUpdateHandler | undefined;
 }
@@ -83,13 +84,21 @@ export function persistEvents<TContext>(
   const onDroppedUpdate: DroppedUpdateHandler = config.onDroppedUpdate ?? (() => {});
   return (source) =>
     defer(() => {
+      /** A throw of `onDroppedUpdate` while tracking, rethrown once the event is tracked (ignored while closing). */
+      let handlerFailure: { readonly error: unknown } | undefined;
       /**
        * Items whose final state is not saved yet, each in the state the
        * client will hold once it got everything that came in: tracked as
        * events arrive, before the (asynchronous) saves, so a cancellation
        * while events wait behind a save still knows every item's last state.
        */
-      const unsaved = new OpenItems(onDroppedUpdate);
+      const unsaved = new OpenItems((error, event) => {
+        try {
+          onDroppedUpdate(error, event);
+        } catch (thrown: unknown) {
+          handlerFailure ??= { error: thrown };
+        }
+      });
       /**
        * The last whole-item event (added, done, replaced) of each unsaved
        * item: once a `done`/`replaced` is saved, the item is settled unless a
@@ -118,6 +127,11 @@ export function persistEvents<TContext>(
             break;
           default:
             break;
+        }
+        if (handlerFailure !== undefined) {
+          const { error } = handlerFailure;
+          handlerFailure = undefined;
+          throw error; // ends the stream as a source error does
         }
       };
 

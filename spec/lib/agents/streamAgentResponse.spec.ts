@@ -323,6 +323,26 @@ describe("streamAgentResponse with a tool's malformed widget update", () => {
     ]);
   });
 
+  it("an onDroppedUpdate that throws errors the stream with its error, after closing the widget", async () => {
+    const policy = new Error("report failed");
+    const seen: ThreadStreamEvent[] = [];
+    const unhandled = await catchingUnhandled(async () => {
+      const context = newContext();
+      const model = new ScriptedModel([{ toolCalls: [{ name: "bad_widget", args: {} }] }, { text: ["x"] }]);
+      const agent = new Agent<AgentContext>({ name: "Assistant", model, tools: [badTool(true)] });
+      const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
+      const events = streamAgentResponse(context, result, {
+        onDroppedUpdate: () => {
+          throw policy;
+        },
+      });
+      await expect(lastValueFrom(events.pipe(tapInto(seen)))).rejects.toBe(policy);
+      expect(context.signal.aborted).toBe(true);
+    });
+    expect(unhandled).toEqual([]);
+    expect(seen.at(-1)).toEqual({ type: "thread.item.done", item: widgetItem("a") });
+  });
+
   it("closes the widget with its last good state when the response is stopped before its done", async () => {
     const stop = new AbortController();
     let seen: ThreadStreamEvent[] = [];

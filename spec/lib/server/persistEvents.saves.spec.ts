@@ -336,6 +336,35 @@ describe("persistEvents: an update that does not apply", () => {
   });
 });
 
+describe("persistEvents: an onDroppedUpdate that throws", () => {
+  it("ends the stream as a failing store does: open items closed, then the error event", async () => {
+    const policy = new Error("report failed");
+    const { log, operator, errors, stored } = await setup({
+      onDroppedUpdate: () => {
+        throw policy;
+      },
+    });
+    const source = new Subject<ThreadStreamEvent>();
+    const { events, result } = collect(source.pipe(operator), log);
+    source.next(added(twoTexts("w", "a")));
+    source.next(textDelta("w", "b"));
+    source.next({
+      type: "thread.item.updated",
+      item_id: "w",
+      update: {
+        type: "widget.component.updated",
+        component_id: "nowhere",
+        component: { type: "Text", value: "?" },
+      },
+    });
+    expect(await result).toBe("complete");
+    expect(errors).toEqual([policy]);
+    expect(events.at(-1)).toEqual(ERROR_EVENT);
+    expect(source.observed).toBe(false);
+    expect(await stored()).toEqual([twoTexts("w", "ab")]);
+  });
+});
+
 describe("persistEvents: order and ending around merged round trips", () => {
   it("sends what came between a saved widget's deltas in its place, and ends after the last round trip", async () => {
     const { log, store, operator, stored } = await setup();
