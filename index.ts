@@ -257,6 +257,7 @@ export type { IdGenerator, IdItemType } from "./lib/ids";
 // Client-side reducers: rebuild what the browser holds.
 export { applyWidgetUpdate } from "./lib/reducer/applyWidgetUpdate";
 export { applyThreadEvent } from "./lib/reducer/applyThreadEvent";
+export type { DroppedUpdateHandler } from "./lib/reducer/OpenItems";
 
 // Streaming.
 export { streamWidget } from "./lib/streamWidget";
