@@ -610,6 +610,8 @@ export class ChatKitServer<TContext = unknown> {
           thread,
           context,
           toErrorEvent: (error) => this.toErrorEvent(error),
+          // The client got the update and could not apply it either: a bug in the handler worth knowing about.
+          onDroppedUpdate: (error) => this.#report(error),
           onCancel: (pending) =>
             turn.finishBeforeRelease(
               this.handleStreamCancelled(thread, pending, context).catch((error: unknown) =>

@@ -1,7 +1,7 @@
 import { catchError, concat, defer, from, Observable, of, Subject, tap, type OperatorFunction } from "rxjs";
 
 import type { ErrorEvent, ThreadItemUpdatedEvent, ThreadStreamEvent } from "../events/threadEvents";
-import type { ThreadItem, ThreadMetadata } from "../events/threadItems";
+import { isHiddenItem, type ThreadItem, type ThreadMetadata } from "../events/threadItems";
 import { applyThreadEvent } from "../reducer/applyThreadEvent";
 import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
 import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
@@ -32,9 +32,6 @@ export interface PersistEventsConfig<TContext> {
   readonly onDroppedUpdate?: DroppedUpdateHandler | undefined;
 }
 
-function isHidden(item: ThreadItem): boolean {
-  return item.type === "hidden_context_item" || item.type === "sdk_hidden_context";
-}
 
 /** A store round trip an event needs before it is sent; it resolves with what to send then. */
 type Save = () => Promise<readonly ThreadStreamEvent[]>;
@@ -172,7 +169,7 @@ export function persistEvents<TContext>(
                 await store.addThreadItem(thread.id, event.item, context);
               else await store.saveItem(thread.id, event.item, context);
               if (lastWhole.get(event.item.id) === event) forget(event.item.id);
-              return event.type === "thread.item.done" && isHidden(event.item) ? [] : [event];
+              return event.type === "thread.item.done" && isHiddenItem(event.item) ? [] : [event];
             };
           case "thread.item.removed":
             return async () => {
@@ -299,7 +296,7 @@ export function persistEvents<TContext>(
             saved = false; // the error event that follows covers it
           }
           forget(item.id);
-          if (saved && !isHidden(item)) yield { type: "thread.item.done", item };
+          if (saved && !isHiddenItem(item)) yield { type: "thread.item.done", item };
         }
       }
 
