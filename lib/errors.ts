@@ -224,7 +224,9 @@ export type RequestErrorCode =
   | "not_found"
   | "not_supported"
   | "payload_too_large"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "unsupported_media_type"
+  | "forbidden_origin";
 
 /**
  * A request the server refuses before touching the store: bad JSON, an

@@ -137,7 +137,16 @@ describe("backpressure: a slow reader", () => {
 
     it("never writes into a full buffer, merges the text the client has not read, and loses nothing", async () => {
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request({ host: "127.0.0.1", port, method: "POST", path: "/" }, resolve);
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port,
+            method: "POST",
+            path: "/",
+            headers: { "content-type": "application/json" },
+          },
+          resolve,
+        );
         req.on("error", reject);
         req.end(body);
       });
@@ -168,7 +177,13 @@ describe("backpressure: a slow reader", () => {
       const response = await toFetchHandler(
         flood.server,
         () => undefined,
-      )(new Request("http://127.0.0.1/chatkit", { method: "POST", body }));
+      )(
+        new Request("http://127.0.0.1/chatkit", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        }),
+      );
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       // Nothing is pulled until the server has produced everything.
       await producedEverything(flood.finished);

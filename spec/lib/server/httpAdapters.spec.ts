@@ -10,6 +10,7 @@ import { toNodeHandler } from "../../../lib/server/toNodeHandler";
 import type { WidgetRoot } from "../../../widgets/components";
 import { eventually, readEvents } from "./sse";
 
+const JSON_HEADERS = { "content-type": "application/json" };
 const input = { content: [{ type: "input_text", text: "hi" }], attachments: [], inference_options: {} };
 const card = (n: number): WidgetRoot => ({
   type: "Card",
@@ -40,6 +41,7 @@ describe("toFetchHandler (Web-standard Request -> Response)", () => {
     const response = await handler(
       new Request("http://127.0.0.1/chatkit", {
         method: "POST",
+        headers: JSON_HEADERS,
         body: JSON.stringify({ type: "threads.create", params: { input } }),
       }),
     );
@@ -61,14 +63,22 @@ describe("toFetchHandler (Web-standard Request -> Response)", () => {
     const { server } = tickingServer();
     const handler = toFetchHandler(server, () => undefined, { maxBodyBytes: 100 });
     const list = await handler(
-      new Request("http://x/chatkit", { method: "POST", body: '{"type":"threads.list","params":{}}' }),
+      new Request("http://x/chatkit", {
+        method: "POST",
+        headers: JSON_HEADERS,
+        body: '{"type":"threads.list","params":{}}',
+      }),
     );
     expect(await list.json()).toEqual({ data: [], has_more: false });
     const get = await handler(new Request("http://x/chatkit", { method: "GET" }));
     expect(get.status).toBe(405);
-    const big = await handler(new Request("http://x/chatkit", { method: "POST", body: "x".repeat(101) }));
+    const big = await handler(
+      new Request("http://x/chatkit", { method: "POST", headers: JSON_HEADERS, body: "x".repeat(101) }),
+    );
     expect(big.status).toBe(413);
-    const bad = await handler(new Request("http://x/chatkit", { method: "POST", body: '{"type":"nope"}' }));
+    const bad = await handler(
+      new Request("http://x/chatkit", { method: "POST", headers: JSON_HEADERS, body: '{"type":"nope"}' }),
+    );
     expect([bad.status, ((await bad.json()) as { error: { field: string } }).error.field]).toEqual([
       400,
       "type",
@@ -95,6 +105,7 @@ describe("toNodeHandler (node:http on 127.0.0.1)", () => {
     const abort = new AbortController();
     const response = await fetch(url, {
       method: "POST",
+      headers: JSON_HEADERS,
       body: JSON.stringify({ type: "threads.create", params: { input } }),
       signal: abort.signal,
     });
@@ -120,7 +131,7 @@ describe("toNodeHandler (node:http on 127.0.0.1)", () => {
   it("answers 405 and 413 as JSON", async () => {
     const get = await fetch(url);
     expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
-    const big = await fetch(url, { method: "POST", body: "x".repeat(2000) });
+    const big = await fetch(url, { method: "POST", headers: JSON_HEADERS, body: "x".repeat(2000) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: "payload_too_large" } });
   });
