@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { finalize, interval, map } from "rxjs";
+import { EMPTY, finalize, interval, map, of } from "rxjs";
 
 import type { WidgetItem } from "../../../lib/events/threadItems";
 import { streamWidget } from "../../../lib/streamWidget";
@@ -135,4 +135,71 @@ describe("toNodeHandler (node:http on 127.0.0.1)", () => {
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: "payload_too_large" } });
   });
+});
+
+describe("getContext", () => {
+  it("is optional: a server without a context type is served as the README shows, over real HTTP", async () => {
+    // `new ChatKitServer({...})` is a ChatKitServer<unknown>; no cast, no getContext.
+    const server = new ChatKitServer({ respond: (thread) => streamWidget(thread, of(card(1))) });
+    const contexts: unknown[] = [];
+    jest.spyOn(server.store, "loadThreads").mockImplementation((_page, context) => {
+      contexts.push(context);
+      return Promise.resolve({ data: [], has_more: false });
+    });
+    const http = createServer(toNodeHandler(server));
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+      const list = await fetch(url, {
+        method: "POST",
+        headers: JSON_HEADERS,
+        body: '{"type":"threads.list","params":{}}',
+      });
+      expect([list.status, await list.json()]).toEqual([200, { data: [], has_more: false }]);
+      const fetched = await toFetchHandler(server)(
+        new Request(url, {
+          method: "POST",
+          headers: JSON_HEADERS,
+          body: '{"type":"threads.list","params":{}}',
+        }),
+      );
+      expect(fetched.status).toBe(200);
+      expect(contexts).toEqual([undefined, undefined]);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  it("is required by the types when the server's context cannot be undefined", () => {
+    const server = new ChatKitServer<{ user: string }>({ respond: () => EMPTY });
+    // @ts-expect-error a ChatKitServer<{ user: string }> needs a getContext
+    expect(() => toNodeHandler(server)).not.toThrow();
+    // @ts-expect-error likewise for the fetch adapter
+    expect(() => toFetchHandler(server)).not.toThrow();
+    expect(typeof toNodeHandler(server, () => ({ user: "u" }))).toBe("function");
+    expect(typeof toFetchHandler(new ChatKitServer<undefined>(), undefined, { maxBodyBytes: 10 })).toBe(
+      "function",
+    );
+  });
+
+  it.each([
+    ["toNodeHandler", toNodeHandler],
+    ["toFetchHandler", toFetchHandler],
+  ] as const)(
+    "%s: a getContext that is not a function is a TypeError when the handler is made",
+    (name, adapter) => {
+      const server = new ChatKitServer({ respond: () => EMPTY });
+      const make = adapter as (server: unknown, getContext: unknown) => unknown;
+      expect(() => make(server, { userId: "u" })).toThrow(
+        new TypeError(
+          `${name}: getContext must be a function (request) => context, or left out, got an object`,
+        ),
+      );
+      expect(() => make(server, "x".repeat(500))).toThrow(/getContext must be a function .*got "x{40}…"$/);
+      expect(() => make({}, undefined)).toThrow(
+        new TypeError(`${name}: server must be a ChatKitServer, got an object`),
+      );
+    },
+  );
 });
