@@ -68,7 +68,8 @@ describe("body limit while reading", () => {
     const handle = toNodeHandler(server, undefined, { maxBodyBytes: LIMIT });
     let bytesRead = 0;
     const http = await serve((req, res) => {
-      res.on("close", () => (bytesRead = req.socket.bytesRead));
+      const socket = req.socket;
+      socket.on("close", () => (bytesRead = socket.bytesRead));
       handle(req, res);
     });
     try {
