@@ -42,6 +42,8 @@ function json(status: number, body: unknown, headers: Readonly<Record<string, st
  * token, and go out when the reader pulls. Events other than text deltas
  * cannot be merged and wait in order, so stream text as text deltas. After
  * `heartbeatMs` of silence a `: keep-alive` comment is queued the same way.
+ * Frames that come in one turn of the event loop are enqueued as one chunk;
+ * a lone frame at once.
  *
  * @example
  * ```ts

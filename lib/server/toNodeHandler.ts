@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Subject, type Observable } from "rxjs";
 
 import { serializeEvent } from "../events/serializeEvent";
-import type { ThreadStreamEvent } from "../events/threadEvents";
 import type { ChatKitServer } from "./ChatKitServer";
 import { admitRequest } from "./http/admitRequest";
 import { INTERNAL_ERROR_BODY, payloadTooLarge } from "./http/answers";
-import { resolveHttpConfig, type HttpHandlerConfig, type ResolvedHttpConfig } from "./http/config";
+import { resolveHttpConfig, type HttpHandlerConfig } from "./http/config";
 import { checkHandlerArguments } from "./http/checkHandlerArguments";
-import { eventFrames, JSON_CONTENT_TYPE, SSE_HEADERS, STREAM_ERROR_FRAME } from "./http/frames";
+import { JSON_CONTENT_TYPE } from "./http/frames";
 import { readNodeBody } from "./http/readBody";
+import { writeEventStream } from "./http/writeEventStream";
 
 /** Makes the per-request context passed to `process` (authenticate here). */
 export type NodeContextFactory<TContext> = (req: IncomingMessage) => TContext | Promise<TContext>;
@@ -42,6 +41,8 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * text deltas cannot be merged and wait in order (a widget per
  * `widget.root.updated`, say), so stream text as text deltas. After
  * `heartbeatMs` of silence a `: keep-alive` comment goes out the same way.
+ * Frames that come in one turn of the event loop (a burst of tokens) leave
+ * in one `res.write`; a lone frame leaves at once.
  *
  * Not handled here on purpose: routing and authentication. Do them before
  * calling the handler, or in `getContext`.
@@ -135,7 +136,7 @@ export function toNodeHandler<TContext>(
         sendJson(res, 200, result.body);
         return;
       case "stream":
-        stream(res, result.events, resolved);
+        writeEventStream(res, result.events, resolved);
         return;
     }
   }
@@ -153,37 +154,4 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = serializeEvent(body);
   res.writeHead(status, { "content-type": JSON_CONTENT_TYPE, "content-length": Buffer.byteLength(text) });
   res.end(text);
-}
-
-function stream(
-  res: ServerResponse,
-  events: Observable<ThreadStreamEvent>,
-  config: ResolvedHttpConfig,
-): void {
-  if (res.destroyed) return; // the client left while the request was being checked
-  res.writeHead(200, SSE_HEADERS);
-  res.flushHeaders();
-  const paused = new Subject<boolean>();
-  const onDrain = (): void => paused.next(false);
-  res.on("drain", onDrain);
-  const subscription = eventFrames(events, paused, config).subscribe({
-    next: (frame) => {
-      if (!res.write(frame)) paused.next(true);
-    },
-    complete: () => res.end(),
-    error: (error: unknown) => {
-      // The server turns handler errors into `error` events; this is a bug or a broken store.
-      config.report(error);
-      res.end(STREAM_ERROR_FRAME);
-    },
-  });
-  // `close` before the end means the client went away: unsubscribing stops the upstream
-  // (and the heartbeat). After a normal end it is a no-op. The socket may also have
-  // closed while we subscribed.
-  const release = (): void => {
-    res.off("drain", onDrain);
-    subscription.unsubscribe();
-  };
-  if (res.destroyed) release();
-  else res.once("close", release);
 }

@@ -38,11 +38,11 @@ function trackingScheduler(): { scheduler: SchedulerLike; running: () => number;
   const actions: Subscription[] = [];
   const scheduler: SchedulerLike = {
     now: () => asyncScheduler.now(),
-    schedule: ((...args: Parameters<typeof asyncScheduler.schedule>) => {
+    schedule: (...args: Parameters<typeof asyncScheduler.schedule>) => {
       const action = asyncScheduler.schedule(...args);
       actions.push(action);
       return action;
-    }),
+    },
   };
   return {
     scheduler,
