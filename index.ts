@@ -304,7 +304,10 @@ export type { TypedAction } from "./lib/server/ofActionType";
 export { applyFormValues } from "./lib/server/applyFormValues";
 export { toNodeHandler } from "./lib/server/toNodeHandler";
 export { toFetchHandler } from "./lib/server/toFetchHandler";
-export type { HttpHandlerConfig } from "./lib/server/httpCommon";
+export type { HttpHandlerConfig } from "./lib/server/http/config";
+export type { CorsConfig } from "./lib/server/http/cors";
+export type { NodeContextFactory, NodeHandler } from "./lib/server/toNodeHandler";
+export type { FetchContextFactory, FetchHandler } from "./lib/server/toFetchHandler";
 export {
   ChatKitRequestSchema,
   UserMessageInputSchema,

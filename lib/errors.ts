@@ -86,7 +86,9 @@ export type RequestErrorCode =
   | "not_supported"
   | "payload_too_large"
   | "method_not_allowed"
-  | "thread_busy";
+  | "thread_busy"
+  | "unsupported_media_type"
+  | "forbidden_origin";
 
 /** The longest message (or issue field/message) a request error carries back to the client. */
 const MAX_REQUEST_MESSAGE_CHARS = 500;

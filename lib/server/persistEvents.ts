@@ -32,7 +32,6 @@ export interface PersistEventsConfig<TContext> {
   readonly onDroppedUpdate?: DroppedUpdateHandler | undefined;
 }
 
-
 /** A store round trip an event needs before it is sent; it resolves with what to send then. */
 type Save = () => Promise<readonly ThreadStreamEvent[]>;
 
