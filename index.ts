@@ -1,7 +1,9 @@
 /**
- * chatkit-rx: the one public entry point. Every export is named here on
+ * chatkit-rx: the main public entry point. Every export is named here on
  * purpose (no `export *`), so the public surface is reviewed, not accidental;
- * `spec/index.spec.ts` pins the list.
+ * `spec/index.spec.ts` pins the list. The `@openai/agents` glue lives behind
+ * `chatkit-rx/agents` (`agents.ts`), so that no type of that optional peer is
+ * reachable from here and consumers without it compile with `skipLibCheck` off.
  */
 
 // Errors: every runtime failure, tested with `instanceof`.
@@ -20,6 +22,7 @@ export {
   StoreNotFoundError,
   StoreConflictError,
   StoreSchemaError,
+  ThreadBusyError,
   ActionPayloadError,
   AgentContextClosedError,
   AgentStreamConsumedError,
@@ -256,6 +259,7 @@ export type { IdGenerator, IdItemType } from "./lib/ids";
 // Client-side reducers: rebuild what the browser holds.
 export { applyWidgetUpdate } from "./lib/reducer/applyWidgetUpdate";
 export { applyThreadEvent } from "./lib/reducer/applyThreadEvent";
+export type { DroppedUpdateHandler } from "./lib/reducer/OpenItems";
 
 // Streaming.
 export { streamWidget } from "./lib/streamWidget";
@@ -280,11 +284,16 @@ export { ChatKitServer, CANCELLED_STREAM_NOTE } from "./lib/server/ChatKitServer
 export type {
   ChatKitServerConfig,
   ProcessResult,
+  ProcessOptions,
+  HandlerOptions,
   ThreadEventSource,
   RespondHandler,
   ActionHandler,
   SyncActionHandler,
-} from "./lib/server/ChatKitServer";
+} from "./lib/server/serverTypes";
+export type { ThreadLocks, AcquireThreadOptions, ReleaseThread } from "./lib/server/ThreadLocks";
+export { LocalThreadLocks } from "./lib/server/LocalThreadLocks";
+export type { LocalThreadLocksConfig } from "./lib/server/LocalThreadLocks";
 export type { Store, PageRequest, OwnerOf } from "./lib/server/Store";
 export { MemoryStore } from "./lib/stores/MemoryStore";
 export type { MemoryStoreConfig } from "./lib/stores/MemoryStore";
@@ -306,7 +315,10 @@ export type { TypedAction } from "./lib/server/ofActionType";
 export { applyFormValues } from "./lib/server/applyFormValues";
 export { toNodeHandler } from "./lib/server/toNodeHandler";
 export { toFetchHandler } from "./lib/server/toFetchHandler";
-export type { HttpHandlerConfig } from "./lib/server/httpCommon";
+export type { HttpHandlerConfig } from "./lib/server/http/config";
+export type { CorsConfig } from "./lib/server/http/cors";
+export type { NodeContextFactory, NodeHandler } from "./lib/server/toNodeHandler";
+export type { FetchContextFactory, FetchHandler } from "./lib/server/toFetchHandler";
 export {
   ChatKitRequestSchema,
   UserMessageInputSchema,
@@ -322,15 +334,3 @@ export type {
   UserMessageInput,
   Action,
 } from "./lib/server/requests";
-
-// Agents glue (@openai/agents, an optional peer: only its types are imported here).
-export { AgentContext } from "./lib/agents/AgentContext";
-export type { AgentContextConfig, AgentStreamWidgetConfig } from "./lib/agents/AgentContext";
-export { streamAgentResponse } from "./lib/agents/streamAgentResponse";
-export type { StreamAgentResponseConfig } from "./lib/agents/streamAgentResponse";
-export { runEventsToThreadEvents } from "./lib/agents/runEventsToThreadEvents";
-export type { RunEventsToThreadEventsConfig } from "./lib/agents/runEventsToThreadEvents";
-export { textDeltas, isTextDeltaEvent } from "./lib/agents/textDeltas";
-export type { TextDeltaRunEvent } from "./lib/agents/textDeltas";
-export { fromStreamedRun } from "./lib/agents/fromStreamedRun";
-export type { StreamedRunLike } from "./lib/agents/fromStreamedRun";

@@ -12,6 +12,7 @@ const config: Config = {
   transformIgnorePatterns: ["/node_modules/(?!@electric-sql/pglite/)"],
   moduleNameMapper: {
     "^chatkit-rx$": "<rootDir>/index.ts",
+    "^chatkit-rx/agents$": "<rootDir>/agents.ts",
   },
   testTimeout: 30_000,
 };

@@ -46,24 +46,34 @@ export function streamMessage(index: number): string {
 function readStream(agent: Agent, port: number, index: number, tokens: number): Promise<StreamReport> {
   return new Promise((resolve, reject) => {
     const client = new SseClient();
-    const req = request({ host: "127.0.0.1", port, method: "POST", path: "/chatkit", agent }, (res) => {
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => client.receive(chunk, epochMs()));
-      res.on("error", reject);
-      res.on("end", () => {
-        const text = loremTokens(tokens, index + 1).join("");
-        const expected = template.build(channelMessage(text, false));
-        resolve({
-          threadId: client.threadId,
-          exact: isDeepStrictEqual(client.widget(), expected),
-          lostChars: client.lostChars(text),
-          frames: client.frames,
-          bytes: client.bytes,
-          lengths: client.lengths,
-          times: client.times,
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/chatkit",
+        agent,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => client.receive(chunk, epochMs()));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = loremTokens(tokens, index + 1).join("");
+          const expected = template.build(channelMessage(text, false));
+          resolve({
+            threadId: client.threadId,
+            exact: isDeepStrictEqual(client.widget(), expected),
+            lostChars: client.lostChars(text),
+            frames: client.frames,
+            bytes: client.bytes,
+            lengths: client.lengths,
+            times: client.times,
+          });
         });
-      });
-    });
+      },
+    );
     req.on("error", reject);
     req.end(createThreadBody(streamMessage(index)));
   });

@@ -76,7 +76,10 @@ async function run({
   const text = loremTokens(tokens).join("");
   const expected = loadChannelMessage().build(channelMessage(text, false));
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request({ socketPath, method: "POST", path: "/chatkit" }, resolve);
+    const req = request(
+      { socketPath, method: "POST", path: "/chatkit", headers: { "content-type": "application/json" } },
+      resolve,
+    );
     req.on("error", reject);
     req.end(createThreadBody("slow reader"));
   });

@@ -1,165 +1,26 @@
 /**
- * Every runtime failure the library raises, in one place, so callers can
- * branch with `instanceof` and read structured fields instead of parsing
- * messages. Misuse of an API (a bad argument) throws a plain `TypeError`
- * instead.
+ * The runtime failures of the reducers, the server and the agents glue. The
+ * widget-template errors and the shared base class `ChatKitRxError` live in
+ * `widgets/errors.ts` (the widget layer imports nothing from `lib/`) and are
+ * re-exported here, so callers branch with `instanceof` on classes from one
+ * module whichever layer raised them. Misuse of an API (a bad argument)
+ * throws a plain `TypeError` instead.
  */
+import { ChatKitRxError } from "../widgets/errors";
+import { cutText, quoteExcerpt } from "./excerpt";
 
-/** Where a widget-template failure happened; every field is optional because not every stage knows all of them. */
-export interface WidgetErrorContext {
-  /** The `.widget` file (absolute path) the template came from, when it came from a file. */
-  readonly file?: string | undefined;
-  /** The widget's `name` from its definition. */
-  readonly widget?: string | undefined;
-}
-
-/** Base class of every error this library raises at run time. */
-export class ChatKitRxError extends Error {
-  override readonly name: string = "ChatKitRxError";
-}
-
-function locate(context: WidgetErrorContext): string {
-  const parts: string[] = [];
-  if (context.widget !== undefined) parts.push(`widget "${context.widget}"`);
-  if (context.file !== undefined) parts.push(`(${context.file})`);
-  return parts.length > 0 ? `${parts.join(" ")}: ` : "";
-}
-
-/** Base class of everything that can go wrong loading, compiling or building a widget template. */
-export class WidgetTemplateError extends ChatKitRxError {
-  override readonly name: string = "WidgetTemplateError";
-  readonly file: string | undefined;
-  readonly widget: string | undefined;
-  /** The message without the widget/file prefix. */
-  readonly detail: string;
-
-  constructor(context: WidgetErrorContext, detail: string, options?: { cause?: unknown }) {
-    super(`${locate(context)}${detail}`, options);
-    this.file = context.file;
-    this.widget = context.widget;
-    this.detail = detail;
-  }
-}
-
-/** The `.widget` file could not be read, is not JSON, or is not a widget definition (e.g. an unsupported `version`). */
-export class WidgetFileError extends WidgetTemplateError {
-  override readonly name: string = "WidgetFileError";
-}
-
-/** A position in template source, 1-based, when the engine reports one. */
-export interface TemplatePosition {
-  readonly line?: number | undefined;
-  readonly column?: number | undefined;
-}
-
-/** The template source does not compile. */
-export class TemplateSyntaxError extends WidgetTemplateError {
-  override readonly name: string = "TemplateSyntaxError";
-  readonly line: number | undefined;
-  readonly column: number | undefined;
-
-  constructor(
-    context: WidgetErrorContext,
-    detail: string,
-    position: TemplatePosition = {},
-    options?: { cause?: unknown },
-  ) {
-    super(context, detail + formatPosition(position), options);
-    this.line = position.line;
-    this.column = position.column;
-  }
-}
-
-/** The template used a variable (or attribute) the data does not have: Jinja's `StrictUndefined`. */
-export class TemplateUndefinedError extends WidgetTemplateError {
-  override readonly name: string = "TemplateUndefinedError";
-  /** The undefined expression as written in the template, e.g. `user.name`. */
-  readonly variable: string;
-  readonly line: number | undefined;
-  readonly column: number | undefined;
-
-  constructor(
-    context: WidgetErrorContext,
-    variable: string,
-    position: TemplatePosition = {},
-    options?: { cause?: unknown },
-  ) {
-    super(
-      context,
-      `"${variable}" is undefined: the data has no such value${formatPosition(position)}. ` +
-        `Pass it in the data, or guard it in the template ` +
-        `(Jinja: \`is defined\` or \`| default(...)\`; Handlebars: \`{{#if ...}}\`).`,
-      options,
-    );
-    this.variable = variable;
-    this.line = position.line;
-    this.column = position.column;
-  }
-}
-
-/** Rendering failed at run time for another reason (a type error inside an expression, a failing filter...). */
-export class TemplateRenderError extends WidgetTemplateError {
-  override readonly name: string = "TemplateRenderError";
-}
-
-/** The rendered text is not valid JSON; `excerpt` shows the text around the fault. */
-export class TemplateOutputError extends WidgetTemplateError {
-  override readonly name: string = "TemplateOutputError";
-  readonly excerpt: string;
-  /** 0-based offset of the fault in the rendered text, when the JSON parser reports it. */
-  readonly offset: number | undefined;
-
-  constructor(context: WidgetErrorContext, detail: string, excerpt: string, offset: number | undefined) {
-    super(context, `${detail}\n  near: ${excerpt}`);
-    this.excerpt = excerpt;
-    this.offset = offset;
-  }
-}
-
-/** The built value is not a widget root (`Card`, `ListView` or `Basic`). */
-export class WidgetRootError extends WidgetTemplateError {
-  override readonly name: string = "WidgetRootError";
-  /** What was found instead, e.g. `type "Text"` or `an array`. */
-  readonly found: string;
-
-  constructor(context: WidgetErrorContext, found: string, detail?: string) {
-    super(
-      context,
-      detail ?? `the template must render a widget root (Card, ListView or Basic), but rendered ${found}`,
-    );
-    this.found = found;
-  }
-}
-
-/** One reason the data does not match the template's `jsonSchema`. */
-export interface DataIssue {
-  /** Where in the data, written as `data.user.name` or `data.items[2]`. */
-  readonly path: string;
-  /** What was expected there, e.g. `required`, `must be string`. */
-  readonly message: string;
-}
-
-/** The data passed to `build` does not match the template's `jsonSchema`. */
-export class WidgetDataError extends WidgetTemplateError {
-  override readonly name: string = "WidgetDataError";
-  readonly issues: readonly DataIssue[];
-
-  constructor(context: WidgetErrorContext, issues: readonly DataIssue[]) {
-    super(
-      context,
-      `the data does not match the widget's jsonSchema:\n` +
-        issues.map((issue) => `  ${issue.path}: ${issue.message}`).join("\n"),
-    );
-    this.issues = issues;
-  }
-}
-
-function formatPosition(position: TemplatePosition): string {
-  if (position.line === undefined) return "";
-  return position.column === undefined
-    ? ` (template line ${position.line})`
-    : ` (template line ${position.line}, column ${position.column})`;
-}
+export {
+  ChatKitRxError,
+  WidgetTemplateError,
+  WidgetFileError,
+  TemplateSyntaxError,
+  TemplateUndefinedError,
+  TemplateRenderError,
+  TemplateOutputError,
+  WidgetRootError,
+  WidgetDataError,
+} from "../widgets/errors";
+export type { WidgetErrorContext, TemplatePosition, DataIssue } from "../widgets/errors";
 
 /** Why an update could not be applied. */
 export type WidgetUpdateErrorReason =
@@ -224,7 +85,15 @@ export type RequestErrorCode =
   | "not_found"
   | "not_supported"
   | "payload_too_large"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "thread_busy"
+  | "unsupported_media_type"
+  | "forbidden_origin";
+
+/** The longest message (or issue field/message) a request error carries back to the client. */
+const MAX_REQUEST_MESSAGE_CHARS = 500;
+/** The most issues a request error lists. */
+const MAX_REQUEST_ISSUES = 20;
 
 /**
  * A request the server refuses before touching the store: bad JSON, an
@@ -247,12 +116,19 @@ export class ChatKitRequestError extends ChatKitRxError {
     readonly field?: string | undefined;
     readonly issues?: readonly RequestIssue[] | undefined;
   }) {
-    super(fields.message);
+    // The message and issues go back to the client: never let them grow with the input.
+    super(cutText(fields.message, MAX_REQUEST_MESSAGE_CHARS));
     this.status = fields.status;
     this.code = fields.code;
     this.field = fields.field;
-    this.issues =
-      fields.issues ?? (fields.field === undefined ? [] : [{ field: fields.field, message: fields.message }]);
+    this.issues = (
+      fields.issues ?? (fields.field === undefined ? [] : [{ field: fields.field, message: fields.message }])
+    )
+      .slice(0, MAX_REQUEST_ISSUES)
+      .map((issue) => ({
+        field: cutText(issue.field, MAX_REQUEST_MESSAGE_CHARS),
+        message: cutText(issue.message, MAX_REQUEST_MESSAGE_CHARS),
+      }));
   }
 
   /** The JSON body of the HTTP answer: `{ error: { code, message, field?, issues } }`. */
@@ -279,7 +155,7 @@ export class ThreadBusyError extends ChatKitRxError {
   readonly threadId: string;
 
   constructor(threadId: string, waitedMs: number) {
-    super(`thread "${threadId.slice(0, 64)}" is busy with another request (waited ${waitedMs} ms)`);
+    super(`thread ${quoteExcerpt(threadId)} is busy with another request (waited ${waitedMs} ms)`);
     this.threadId = threadId;
   }
 }
@@ -297,8 +173,8 @@ export class StoreNotFoundError extends ChatKitRxError {
   constructor(entity: StoreEntity, id: string, threadId?: string) {
     super(
       threadId === undefined || entity === "thread"
-        ? `${entity} "${id}" not found`
-        : `${entity} "${id}" not found in thread "${threadId}"`,
+        ? `${entity} ${quoteExcerpt(id)} not found`
+        : `${entity} ${quoteExcerpt(id)} not found in thread ${quoteExcerpt(threadId)}`,
     );
     this.entity = entity;
     this.id = id;

@@ -1,6 +1,7 @@
 import { filter, from, isObservable, of, type Observable } from "rxjs";
 
 import type { ThreadStreamEvent } from "./events/threadEvents";
+import { isAsyncIterable, isIterable } from "./iterables";
 import { toThreadEvents, type ThreadRef, type ToThreadEventsConfig } from "../operators/toThreadEvents";
 import type { WidgetRoot } from "../widgets/components";
 
@@ -10,14 +11,6 @@ export type StreamWidgetConfig = ToThreadEventsConfig;
 /** What {@link streamWidget} accepts: one finished widget, or its successive states. */
 export type WidgetSource =
   WidgetRoot | Observable<WidgetRoot> | AsyncIterable<WidgetRoot> | Iterable<WidgetRoot>;
-
-function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
-  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
-}
-
-function isIterable(value: object): value is Iterable<unknown> {
-  return typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
-}
 
 /**
  * The events that show one widget in a thread (PROTOCOL §3, "Streaming one

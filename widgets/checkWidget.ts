@@ -1,4 +1,10 @@
-import { childrenRuleFor, schemaForType, type ChildrenRule, type ComponentSchema } from "./components";
+import {
+  childrenRuleFor,
+  schemaForType,
+  WIDGET_ROOT_TYPES,
+  type ChildrenRule,
+  type ComponentSchema,
+} from "./components";
 import { formatJsonPath, isJsonObject } from "./json";
 
 /** What kind of problem a warning reports. */
@@ -8,7 +14,16 @@ export type WidgetWarningCode =
   /** A component `type` this library does not know. */
   | "unknown_component"
   /** A known prop with a value of the wrong type, a missing required prop, or a child in the wrong place. */
-  | "invalid_prop";
+  | "invalid_prop"
+  /** Asked for a root (`{ root: true }`), found something that is not a `Card`, `ListView` or `Basic`. */
+  | "not_root";
+
+export interface CheckWidgetConfig {
+  /** The value must be a widget root (`Card`, `ListView` or `Basic`), as what a template renders must. Default: false. */
+  readonly root?: boolean;
+}
+
+const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
 
 export interface WidgetWarning {
   readonly code: WidgetWarningCode;
@@ -28,10 +43,18 @@ export interface WidgetWarning {
  * valid to go on.
  *
  * @param value Any widget node, usually a root.
+ * @param config `root: true` also reports a value that is not a widget root.
  * @return The warnings in document order; empty when the widget is clean.
  */
-export function checkWidget(value: unknown): WidgetWarning[] {
+export function checkWidget(value: unknown, config: CheckWidgetConfig = {}): WidgetWarning[] {
   const warnings: WidgetWarning[] = [];
+  if (config.root === true) {
+    const type = isJsonObject(value) ? value["type"] : undefined;
+    if (typeof type !== "string" || !ROOT_TYPES.has(type)) {
+      const found = typeof type === "string" ? `a ${type}` : "no component";
+      warn(warnings, "not_root", [], `expected a widget root (Card, ListView or Basic), found ${found}`);
+    }
+  }
   checkNode(value, [], warnings);
   return warnings;
 }

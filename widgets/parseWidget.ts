@@ -1,6 +1,6 @@
 import type { z } from "zod";
 
-import { WidgetRootError, type WidgetErrorContext } from "../lib/errors";
+import { WidgetRootError, type WidgetErrorContext } from "./errors";
 import { WIDGET_ROOT_TYPES, WidgetRootSchema, type WidgetRoot } from "./components";
 import { describeJsonValue, formatJsonPath, isJsonObject } from "./json";
 

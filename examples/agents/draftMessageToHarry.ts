@@ -1,7 +1,8 @@
 import { Agent, run, tool, type Model, type RunContext } from "@openai/agents";
 import { concatWith, defer, map, of, tap } from "rxjs";
 import { z } from "zod";
-import { accumulateText, renderTemplate, textDeltas, type AgentContext } from "chatkit-rx";
+import { accumulateText, renderTemplate } from "chatkit-rx";
+import { textDeltas, type AgentContext } from "chatkit-rx/agents";
 import { channelMessage } from "../channelMessage";
 
 /**

@@ -1,13 +1,7 @@
-import { Agent, run, type Model } from "@openai/agents";
+import { Agent, run, type AgentInputItem, type Model } from "@openai/agents";
 import { defer, switchMap, type Observable } from "rxjs";
-import {
-  AgentContext,
-  streamAgentResponse,
-  toServerSentEvents,
-  type StreamAgentResponseConfig,
-  type ThreadMetadata,
-  type ThreadStreamEvent,
-} from "chatkit-rx";
+import { toServerSentEvents, type ThreadMetadata, type ThreadStreamEvent } from "chatkit-rx";
+import { AgentContext, streamAgentResponse, type StreamAgentResponseConfig } from "chatkit-rx/agents";
 import { draftMessageToHarry } from "./draftMessageToHarry";
 import { sampleWidget } from "./sampleWidget";
 
@@ -24,12 +18,12 @@ export interface RespondConfig extends StreamAgentResponseConfig {
  * client went away) cancels the run.
  *
  * @param thread The thread being answered.
- * @param input The user's message.
+ * @param input The user's message, or the conversation so far (`loadAgentInput`).
  * @param config Models, graceful cancellation, what to do with items left open.
  */
 export function respond(
   thread: ThreadMetadata,
-  input: string,
+  input: string | AgentInputItem[],
   config: RespondConfig = {},
 ): Observable<ThreadStreamEvent> {
   const { model, writerModel, ...streamConfig } = config;

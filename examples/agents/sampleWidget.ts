@@ -1,6 +1,7 @@
 import { tool, type RunContext } from "@openai/agents";
 import { z } from "zod";
-import type { AgentContext, Card } from "chatkit-rx";
+import type { Card } from "chatkit-rx";
+import type { AgentContext } from "chatkit-rx/agents";
 
 /** The seed's `sample_widget`: a finished card, so the client gets one `thread.item.done`. */
 export const sampleCard: Card = {

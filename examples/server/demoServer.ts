@@ -11,6 +11,11 @@
  *   checked with `ofActionType`, the updates come from `diffWidgetStates`,
  *   and the server saves them, so a reload shows the new count.
  *
+ * With `OPENAI_API_KEY` set, a real `@openai/agents` agent answers instead
+ * of the scripted model (examples/agents/respond.ts: the seed's tools show
+ * the sample widget and stream a draft into the channel-message card);
+ * `OPENAI_BASE_URL` points it at another Responses API endpoint.
+ *
  * Run: `npx tsx examples/server/demoServer.ts` (PORT defaults to 8000),
  * then POST ChatKit requests to http://127.0.0.1:8000/chatkit.
  */
@@ -29,10 +34,12 @@ import {
   merge,
   Observable,
   of,
+  switchMap,
   timer,
   type SchedulerLike,
 } from "rxjs";
 import { z } from "zod";
+import { respond as agentRespond } from "../agents/respond";
 import {
   ChatKitServer,
   MemoryStore,
@@ -54,6 +61,7 @@ import {
   type Action,
   type WidgetRoot,
 } from "chatkit-rx";
+import { loadAgentInput } from "chatkit-rx/agents";
 
 /** The per-request context: the demo has no users, so it is empty. */
 export type DemoContext = Record<string, never>;
@@ -126,6 +134,8 @@ export interface DemoServerConfig {
   readonly onModelStopped?: () => void;
   /** Where threads live. Default a `MemoryStore` (gone on exit); `npm start` keeps them in PostgreSQL. */
   readonly store?: Store<DemoContext>;
+  /** Who answers: the scripted model (default), or the seed's agent on the OpenAI API (needs `OPENAI_API_KEY`). */
+  readonly model?: "scripted" | "openai";
 }
 
 /** The demo's ChatKitServer: scripted respond, reactions action. */
@@ -134,7 +144,7 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
   const scheduler = config.scheduler ?? asyncScheduler;
   const store = config.store ?? new MemoryStore<DemoContext>();
 
-  const respond = (
+  const scriptedRespond = (
     thread: ThreadMetadata,
     message: UserMessageItem | null,
     context: DemoContext,
@@ -200,6 +210,14 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
     );
   };
 
+  // The agent gets the thread so far, so it remembers earlier turns.
+  const respond =
+    config.model === "openai"
+      ? (thread: ThreadMetadata, _message: UserMessageItem | null, context: DemoContext) =>
+          from(loadAgentInput(store, thread, context, { maxTokens: 50_000 })).pipe(
+            switchMap((input) => agentRespond(thread, input)),
+          )
+      : scriptedRespond;
   return new ChatKitServer<DemoContext>({ store, respond, action });
 }
 
@@ -259,14 +277,19 @@ if (require.main === module) {
   }
   // Embedded PostgreSQL (PGlite) in a git-ignored data directory, so a restart keeps every thread;
   // DATABASE_URL switches to a PostgreSQL server.
-  const url = process.env["DATABASE_URL"];
+  const databaseUrl = process.env["DATABASE_URL"];
   const store = new PostgresStore<DemoContext>({
-    driver: url
-      ? fromPgPool(new Pool({ connectionString: url }))
+    driver: databaseUrl
+      ? fromPgPool(new Pool({ connectionString: databaseUrl }))
       : fromPGlite(new PGlite(process.env["CHATKIT_DATA_DIR"] ?? join(__dirname, "../../.data/chatkit"))),
   });
-  startDemoServer({ port, store }).then(
-    ({ url }) => console.log(`ChatKit demo server listening on ${url} (POST ChatKit requests here)`),
+  const model = process.env["OPENAI_API_KEY"] ? "openai" : "scripted";
+  startDemoServer({ port, model, store }).then(
+    ({ url }) =>
+      console.log(
+        `ChatKit demo server listening on ${url} (POST ChatKit requests here); ` +
+          (model === "openai" ? "answering with the OpenAI agent" : "answering with the scripted model"),
+      ),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

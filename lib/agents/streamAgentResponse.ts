@@ -1,9 +1,9 @@
 import { merge, Observable, Subscription, tap } from "rxjs";
 
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
+import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
 import type { AgentContext } from "./AgentContext";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
-import { PendingItems } from "./PendingItems";
 import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
 
 /** Options of {@link streamAgentResponse}. */
@@ -23,6 +23,17 @@ export interface StreamAgentResponseConfig {
    * cancelled), so nothing stays half-open.
    */
   readonly onCancel?: ((closing: readonly ThreadItemDoneEvent[]) => void) | undefined;
+  /**
+   * Told about an update (from a tool, or the run) that does not apply to
+   * its open item, such as a delta naming no component. The event is still
+   * sent (the client finds it cannot apply it either) and the item keeps its
+   * last good state for the closing events; the stream goes on. A held text
+   * delta is only checked if the item's state is needed (the response is
+   * cancelled or fails before the item's `done`). If it throws, the stream
+   * errors with that error, after closing the open items, as a failing run
+   * does.
+   */
+  readonly onDroppedUpdate?: DroppedUpdateHandler | undefined;
 }
 
 /**
@@ -49,6 +60,9 @@ export interface StreamAgentResponseConfig {
  * - If the run fails, every open item is closed with its last state, then
  *   the run's error is forwarded. A tool's error is not a run failure: the
  *   SDK reports it to the model and the run goes on.
+ * - An update that does not apply to its item (a tool's malformed widget
+ *   update) is sent as it is and goes to `config.onDroppedUpdate`; the open
+ *   item keeps its last good state and the stream goes on.
  *
  * @example
  * ```ts
@@ -77,10 +91,19 @@ export function streamAgentResponse<TContext>(
     // The run is over, so no tool can push any more: the context completes once its widgets do.
     tap({ complete: () => context.close() }),
   );
-  const { signal, onCancel } = config;
+  const { signal, onCancel, onDroppedUpdate } = config;
 
   return new Observable<ThreadStreamEvent>((subscriber) => {
-    const pending = new PendingItems();
+    /** The first throw of `onDroppedUpdate`: the stream errors with it instead of throwing from `next`. */
+    let handlerFailure: { readonly error: unknown } | undefined;
+    // Items the client has open, in the state it holds: never throws for an update that does not apply.
+    const pending = new OpenItems((error, event) => {
+      try {
+        onDroppedUpdate?.(error, event);
+      } catch (thrown: unknown) {
+        handlerFailure ??= { error: thrown };
+      }
+    });
     let ended = false;
 
     // A Subscription first, so `finish` can stop it even from inside `subscribe` (a synchronous error).
@@ -89,6 +112,10 @@ export function streamAgentResponse<TContext>(
       merge(runEvents, context.events()).subscribe({
         next: (event) => {
           pending.observe(event);
+          if (handlerFailure !== undefined) {
+            finish(() => undefined);
+            return;
+          }
           subscriber.next(event);
         },
         error: (error: unknown) => finish(() => subscriber.error(error)),
@@ -107,7 +134,8 @@ export function streamAgentResponse<TContext>(
       context.abort();
       inner.unsubscribe();
       for (const event of closing) subscriber.next(event);
-      end();
+      if (handlerFailure === undefined) end();
+      else subscriber.error(handlerFailure.error);
     }
 
     const onAbort = (): void => finish(() => subscriber.complete());

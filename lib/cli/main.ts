@@ -3,17 +3,21 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { checkWidget } from "../../widgets/checkWidget";
 import { isJsonObject } from "../../widgets/json";
+import { WidgetTemplateError } from "../../widgets/errors";
+import { findOutputsInJsonStrings } from "../../widgets/template/outputsInJsonStrings";
+import { decodeStudioState } from "../../widgets/template/studioState";
 import { WidgetTemplate } from "../../widgets/template/WidgetTemplate";
-import { WidgetTemplateError } from "../errors";
 import { firstDifference } from "./firstDifference";
 
 const USAGE = `Usage:
   chatkit-rx check [--strict] <file.widget...>
-      Load, compile and render each file with the Studio's default data, compare with
-      its outputJsonPreview and validate the widget. One line per problem; exit code 1
-      if any error (with --strict, any warning too).
+      Load, compile and render each file with the Studio's default data (checked against
+      its jsonSchema), compare with its outputJsonPreview and validate the widget. Warns
+      about what it could not check and about expressions printed inside JSON strings.
+      One line per problem; exit code 1 if any error (with --strict, any warning too).
   chatkit-rx render <file.widget> [--data data.json]
-      Print the widget JSON built from the data (default: the Studio's default data).
+      Print the widget JSON built from the data (default: the Studio's default data),
+      checked against the file's jsonSchema.
 `;
 
 /** Where the command line writes; injectable so that it can be driven in-process too. */
@@ -86,37 +90,13 @@ async function check(args: readonly string[], output: ConsoleOutput): Promise<nu
   for (const file of positionals) {
     let template: WidgetTemplate;
     try {
-      template = await WidgetTemplate.fromFileAsync(file);
+      // The Studio's default data should fit the Studio's own schema: checking that is what `check` is for.
+      template = await WidgetTemplate.fromFileAsync(file, { validate: true });
     } catch (error) {
       report(file, "error", describe(error));
       continue;
     }
-    const { defaultData, definition } = template;
-    const preview = definition.outputJsonPreview;
-    if (defaultData !== undefined) {
-      const built = template.safeBuild(defaultData);
-      if (!built.success) {
-        report(file, "error", `rendering the Studio's default data failed: ${built.error.detail}`);
-        continue;
-      }
-      if (preview !== undefined && preview !== null) {
-        const difference = firstDifference(preview, built.widget);
-        if (difference !== undefined) {
-          report(
-            file,
-            "error",
-            `the widget rendered from the default data differs from outputJsonPreview at ${difference.path}: ` +
-              `preview has ${JSON.stringify(difference.expected) ?? "nothing"}, rendered ${JSON.stringify(difference.actual) ?? "nothing"}`,
-          );
-        }
-      }
-      for (const warning of checkWidget(built.widget))
-        report(file, "warning", `${warning.path}: ${warning.message}`);
-    } else if (preview !== undefined && preview !== null) {
-      for (const warning of checkWidget(preview)) {
-        report(file, "warning", `outputJsonPreview ${warning.path}: ${warning.message}`);
-      }
-    }
+    checkTemplate(template, (level, message) => report(file, level, message));
   }
   const failed = errors > 0 || (values.strict === true && warnings > 0);
   output.err(
@@ -126,6 +106,49 @@ async function check(args: readonly string[], output: ConsoleOutput): Promise<nu
   return failed ? 1 : 0;
 }
 
+type Report = (level: "error" | "warning", message: string) => void;
+
+/** Everything `check` says about one loaded template, including what it could not check. */
+function checkTemplate(template: WidgetTemplate, report: Report): void {
+  const { definition, defaultData } = template;
+  for (const output of findOutputsInJsonStrings(definition.template, template.engine)) {
+    const where =
+      output.line === undefined ? "template" : `template line ${output.line}, column ${output.column}`;
+    report("warning", `${where}: ${output.message}`);
+  }
+  const preview = definition.outputJsonPreview ?? undefined;
+  if (defaultData === undefined) {
+    const { problem = "there is no default data" } = decodeStudioState(definition.encodedWidget);
+    report("warning", `not rendered: ${problem}, so the template's output was not checked`);
+    if (preview === undefined) return;
+    for (const warning of checkWidget(preview, { root: true })) {
+      report(
+        "warning",
+        `outputJsonPreview ${warning.path === "" ? "" : `${warning.path}: `}${warning.message}`,
+      );
+    }
+    return;
+  }
+  const built = template.safeBuild(defaultData);
+  if (!built.success) {
+    report("error", `rendering the Studio's default data failed: ${built.error.detail}`);
+    return;
+  }
+  if (preview === undefined) {
+    report("warning", "no outputJsonPreview: the rendered widget was not compared with the Studio's");
+  } else {
+    const difference = firstDifference(preview, built.widget);
+    if (difference !== undefined) {
+      report(
+        "error",
+        `the widget rendered from the default data differs from outputJsonPreview at ${difference.path}: ` +
+          `preview has ${JSON.stringify(difference.expected) ?? "nothing"}, rendered ${JSON.stringify(difference.actual) ?? "nothing"}`,
+      );
+    }
+  }
+  for (const warning of checkWidget(built.widget)) report("warning", `${warning.path}: ${warning.message}`);
+}
+
 function render(args: readonly string[], output: ConsoleOutput): number {
   const { values, positionals } = parsing(() =>
     parseArgs({ args: [...args], options: { data: { type: "string", short: "d" } }, allowPositionals: true }),
@@ -133,7 +156,7 @@ function render(args: readonly string[], output: ConsoleOutput): number {
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError("name exactly one .widget file");
   try {
-    const template = WidgetTemplate.fromFile(file);
+    const template = WidgetTemplate.fromFile(file, { validate: true });
     const data = typeof values.data === "string" ? readDataFile(values.data) : template.defaultData;
     output.out(JSON.stringify(template.build(data ?? {}), null, 2));
     return 0;

@@ -273,6 +273,11 @@ export const ThreadItemSchema = z.discriminatedUnion("type", [
 export type ThreadItem = z.infer<typeof ThreadItemSchema>;
 export type ThreadItemType = ThreadItem["type"];
 
+/** Items the server keeps for the model but never sends to the client nor lists. */
+export function isHiddenItem(item: ThreadItem): boolean {
+  return item.type === "hidden_context_item" || item.type === "sdk_hidden_context";
+}
+
 // ---------------------------------------------------------------------------
 // Threads
 

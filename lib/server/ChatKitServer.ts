@@ -7,95 +7,69 @@ import {
   ignoreElements,
   map,
   of,
+  switchMap,
   type Observable,
 } from "rxjs";
-import type { z } from "zod";
 
 import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
-import type {
-  ClientToolCallItem,
-  Page,
-  Thread,
-  ThreadItem,
-  ThreadMetadata,
-  UserMessageItem,
-  WidgetItem,
+import {
+  isHiddenItem,
+  type ClientToolCallItem,
+  type Page,
+  type Thread,
+  type ThreadItem,
+  type ThreadMetadata,
+  type UserMessageItem,
+  type WidgetItem,
 } from "../events/threadItems";
+import { quoteExcerpt } from "../excerpt";
+import { isAsyncIterable } from "../iterables";
 import { applyFormValues } from "./applyFormValues";
+import { declaredActionTypes } from "./declaredActions";
+import { holdingThread, type ThreadTurn } from "./holdingThread";
+import { LocalThreadLocks } from "./LocalThreadLocks";
 import { MemoryStore } from "./MemoryStore";
+import { parseRequest } from "./parseRequest";
 import { persistEvents } from "./persistEvents";
 import {
-  ChatKitRequestSchema,
   isStreamingRequest,
   type Action,
-  type ChatKitRequest,
   type NonStreamingRequest,
   type StreamingRequest,
   type UserMessageInput,
 } from "./requests";
-import { ActionPayloadError, ChatKitRequestError, StoreNotFoundError, type RequestIssue } from "../errors";
+import { ActionPayloadError, ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
 import type { Store } from "./Store";
+import type {
+  ChatKitServerConfig,
+  HandlerOptions,
+  ProcessOptions,
+  ProcessResult,
+  ThreadEventSource,
+} from "./serverTypes";
+import type { ReleaseThread, ThreadLocks } from "./ThreadLocks";
 
-/** What `respond` and `action` may return: events as an Observable or an async iterable (an async generator, say). */
-export type ThreadEventSource = Observable<ThreadStreamEvent> | AsyncIterable<ThreadStreamEvent>;
-
-/** `respond(thread, userMessage, context)`: `userMessage` is `null` after a client tool output. */
-export type RespondHandler<TContext> = (
-  thread: ThreadMetadata,
-  userMessage: UserMessageItem | null,
-  context: TContext,
-) => ThreadEventSource;
-
-/** `action(thread, action, sender, context)`: `sender` is the widget item that fired it, if any. */
-export type ActionHandler<TContext> = (
-  thread: ThreadMetadata,
-  action: Action,
-  sender: WidgetItem | null,
-  context: TContext,
-) => ThreadEventSource;
-
-/** `syncAction(...)`: the updated item (saved, then sent back), or `null` for no change. */
-export type SyncActionHandler<TContext> = (
-  thread: ThreadMetadata,
-  action: Action,
-  sender: WidgetItem | null,
-  context: TContext,
-) => Promise<ThreadItem | null> | ThreadItem | null;
-
-/** Options of {@link ChatKitServer}: configure it with these, or subclass it and override the methods. */
-export interface ChatKitServerConfig<TContext> {
-  /** Where threads live. Default: a new {@link MemoryStore}. */
-  readonly store?: Store<TContext> | undefined;
-  readonly respond?: RespondHandler<TContext> | undefined;
-  readonly action?: ActionHandler<TContext> | undefined;
-  readonly syncAction?: SyncActionHandler<TContext> | undefined;
-  /** Items per page when the client does not say. Default 20, as the reference SDK. */
-  readonly pageSize?: number | undefined;
-  /** The clock for `created_at`, in epoch milliseconds. Default `asyncScheduler.now`. */
-  readonly now?: (() => number) | undefined;
-  /** Told about unexpected failures (a throwing `respond`, a failing store). Default `console.error`. */
-  readonly onError?: ((error: unknown) => void) | undefined;
-}
-
-/**
- * What {@link ChatKitServer.process} answers. Errors are data, as with zod's
- * `safeParse`: an adapter maps each kind to HTTP without try/catch.
- */
-export type ProcessResult =
-  /** Send as Server-Sent Events (`toServerSentEvents`); unsubscribe when the client goes away. */
-  | { readonly kind: "stream"; readonly events: Observable<ThreadStreamEvent> }
-  /** Send `body` as JSON with status 200. */
-  | { readonly kind: "json"; readonly body: unknown }
-  /** Send `error.toJSON()` with `error.status`; the store was not changed. */
-  | { readonly kind: "error"; readonly error: ChatKitRequestError };
+export type {
+  ActionHandler,
+  ChatKitServerConfig,
+  HandlerOptions,
+  ProcessOptions,
+  ProcessResult,
+  RespondHandler,
+  SyncActionHandler,
+  ThreadEventSource,
+} from "./serverTypes";
 
 /** The note saved (never shown) when the client cancels, so the next response does not carry on the old one. */
 export const CANCELLED_STREAM_NOTE = "The user cancelled the stream. Stop responding to the prior request.";
 
 const MAX_PAGES = 100_000;
 
-function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
-  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`ChatKitServer: ${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** A cheap guard against handing the client something that is not an event (a full parse per event would cost too much). */
@@ -106,21 +80,6 @@ function checkEvent(event: ThreadStreamEvent): ThreadStreamEvent {
     );
   }
   return event;
-}
-
-function isHidden(item: ThreadItem): boolean {
-  return item.type === "hidden_context_item" || item.type === "sdk_hidden_context";
-}
-
-function fieldOf(path: readonly PropertyKey[]): string {
-  return path
-    .map((key) => (typeof key === "number" ? `[${key}]` : String(key)))
-    .join(".")
-    .replaceAll(".[", "[");
-}
-
-function issuesOf(error: z.ZodError): RequestIssue[] {
-  return error.issues.map((issue) => ({ field: fieldOf(issue.path), message: issue.message }));
 }
 
 /**
@@ -153,17 +112,31 @@ export class ChatKitServer<TContext = unknown> {
   readonly store: Store<TContext>;
   readonly #config: ChatKitServerConfig<TContext>;
   readonly #pageSize: number;
+  readonly #maxPageSize: number;
+  readonly #locks: ThreadLocks;
+  readonly #busyWaitMs: number;
   readonly #now: () => number;
-  readonly #cleanups = new Set<Promise<void>>();
+  /** Threads being given back (clean-up of a cancelled stream, then the release), for {@link idle}. */
+  readonly #releasing = new Set<Promise<void>>();
 
   constructor(config: ChatKitServerConfig<TContext> = {}) {
-    const pageSize = config.pageSize ?? 20;
-    if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new TypeError(`ChatKitServer: pageSize must be a positive integer, got ${String(pageSize)}`);
-    }
     this.#config = config;
     this.store = config.store ?? new MemoryStore<TContext>();
-    this.#pageSize = pageSize;
+    this.#pageSize = positiveInteger(config.pageSize ?? 20, "pageSize");
+    this.#maxPageSize = positiveInteger(config.maxPageSize ?? Math.max(100, this.#pageSize), "maxPageSize");
+    if (this.#maxPageSize < this.#pageSize) {
+      throw new TypeError(
+        `ChatKitServer: maxPageSize (${this.#maxPageSize}) must be at least pageSize (${this.#pageSize})`,
+      );
+    }
+    this.#locks = config.threadLocks ?? this.store.threadLocks ?? new LocalThreadLocks();
+    const busyWaitMs = config.threadBusyWaitMs ?? 30_000;
+    if (!Number.isFinite(busyWaitMs) || busyWaitMs < 0) {
+      throw new TypeError(
+        `ChatKitServer: threadBusyWaitMs must be a number of milliseconds >= 0, got ${String(busyWaitMs)}`,
+      );
+    }
+    this.#busyWaitMs = busyWaitMs;
     this.#now = config.now ?? (() => asyncScheduler.now());
   }
 
@@ -171,14 +144,19 @@ export class ChatKitServer<TContext = unknown> {
   // What users write (override, or pass in the config)
 
   /** Answers a user message. Override it, or pass `respond` in the config. */
-  respond(thread: ThreadMetadata, userMessage: UserMessageItem | null, context: TContext): ThreadEventSource {
+  respond(
+    thread: ThreadMetadata,
+    userMessage: UserMessageItem | null,
+    context: TContext,
+    options: HandlerOptions,
+  ): ThreadEventSource {
     const respond = this.#config.respond;
     if (respond === undefined) {
       throw new TypeError(
         "ChatKitServer: no respond(); pass { respond } to the constructor or override respond()",
       );
     }
-    return respond(thread, userMessage, context);
+    return respond(thread, userMessage, context, options);
   }
 
   /** Answers a widget action with a stream. Override it, or pass `action` in the config. */
@@ -187,6 +165,7 @@ export class ChatKitServer<TContext = unknown> {
     action: Action,
     sender: WidgetItem | null,
     context: TContext,
+    options: HandlerOptions,
   ): ThreadEventSource {
     const handler = this.#config.action;
     if (handler === undefined) {
@@ -194,7 +173,7 @@ export class ChatKitServer<TContext = unknown> {
         `ChatKitServer: no action() for "${action.type}"; pass { action } to the constructor or override action()`,
       );
     }
-    return handler(thread, action, sender, context);
+    return handler(thread, action, sender, context, options);
   }
 
   /** Answers a widget action with the updated item at once (no stream). Override it, or pass `syncAction`. */
@@ -203,6 +182,7 @@ export class ChatKitServer<TContext = unknown> {
     action: Action,
     sender: WidgetItem | null,
     context: TContext,
+    options: HandlerOptions,
   ): Promise<ThreadItem | null> | ThreadItem | null {
     const handler = this.#config.syncAction;
     if (handler === undefined) {
@@ -210,7 +190,7 @@ export class ChatKitServer<TContext = unknown> {
         `ChatKitServer: no syncAction() for "${action.type}"; pass { syncAction } to the constructor or override syncAction()`,
       );
     }
-    return handler(thread, action, sender, context);
+    return handler(thread, action, sender, context, options);
   }
 
   /** Records thumbs up/down. Does nothing by default. */
@@ -231,7 +211,8 @@ export class ChatKitServer<TContext = unknown> {
   /**
    * The `error` event sent when `respond`/`action` (or the store) fails
    * mid-stream. The default hides the cause from the browser (it may hold
-   * secrets) except for a rejected action payload, and reports it to `onError`.
+   * secrets) except for a rejected action payload and a busy thread, and
+   * reports it to `onError`.
    */
   toErrorEvent(error: unknown): ErrorEvent {
     if (error instanceof ActionPayloadError) {
@@ -240,6 +221,14 @@ export class ChatKitServer<TContext = unknown> {
         code: "custom",
         message: `The action "${error.actionType}" was rejected: invalid payload.`,
         allow_retry: false,
+      };
+    }
+    if (error instanceof ThreadBusyError) {
+      return {
+        type: "error",
+        code: "custom",
+        message: "This conversation is still busy with another request. Try again when it has finished.",
+        allow_retry: true,
       };
     }
     this.#report(error);
@@ -251,6 +240,7 @@ export class ChatKitServer<TContext = unknown> {
    * item in the last state the server produced (the reference SDK drops
    * them) and each non-empty assistant message, then a hidden note that
    * the user cancelled, so the next response does not continue this one.
+   * The thread's next request starts only once this has settled.
    */
   async handleStreamCancelled(
     thread: ThreadMetadata,
@@ -276,17 +266,19 @@ export class ChatKitServer<TContext = unknown> {
     );
   }
 
-  /** Resolves once every cancellation clean-up started so far has settled (for tests and graceful shutdown). */
+  /** Resolves once every thread is given back, each cancelled stream's clean-up done (for tests and graceful shutdown). */
   async idle(): Promise<void> {
-    for (let round = 0; round < 1000 && this.#cleanups.size > 0; round++) {
-      await Promise.allSettled([...this.#cleanups]);
+    for (let round = 0; round < 1000 && this.#releasing.size > 0; round++) {
+      await Promise.allSettled([...this.#releasing]);
     }
   }
 
   /**
    * Writes the form values of an action payload back into the stored widget
    * that sent it (see {@link applyFormValues}), so a reload shows what the
-   * user typed. Call it from `action`/`syncAction`.
+   * user typed. Call it from `action`/`syncAction`: they run while their
+   * request holds the thread, so no other request's write comes between
+   * this load and save.
    *
    * @return The updated item (also saved).
    */
@@ -308,73 +300,32 @@ export class ChatKitServer<TContext = unknown> {
 
   /**
    * Parses one request body and answers it. Everything the request names
-   * is checked before anything is written: bad JSON, an unknown `type`,
-   * missing params, unknown threads/items and a `custom_action` whose
-   * sender is not a widget come back as `{ kind: "error" }` (400/404, the
-   * field named), and the store is unchanged. A streaming answer does its
-   * writes only while subscribed.
+   * is checked before anything is written: bad JSON, JSON nested too deep,
+   * an unknown `type`, missing params, unknown threads/items, an action
+   * its sender widget does not declare, and a request no handler answers
+   * come back as `{ kind: "error" }` (400/404/501, the field named), and
+   * the store is unchanged.
+   *
+   * The requests of one thread take turns (see {@link ThreadLocks}): a
+   * streaming answer starts its writes once the thread's earlier requests
+   * (a cancelled stream's clean-up included) are done, and holds the thread
+   * until it ends; a non-streaming write waits the same way.
    *
    * @param body The raw body (text or bytes), or the already parsed JSON.
    * @param context Passed through to the store and to your handlers.
+   * @param options `signal`: the client went away (non-streaming requests).
    * @return What to send; rejects only on an unexpected failure (answer 500).
    */
-  async process(body: unknown, context: TContext): Promise<ProcessResult> {
+  async process(body: unknown, context: TContext, options: ProcessOptions = {}): Promise<ProcessResult> {
     try {
-      const request = this.#parse(body);
+      const request = parseRequest(body);
       if (isStreamingRequest(request))
         return { kind: "stream", events: await this.#stream(request, context) };
-      return { kind: "json", body: await this.#answer(request, context) };
+      return { kind: "json", body: await this.#answer(request, context, options.signal) };
     } catch (error) {
       if (error instanceof ChatKitRequestError) return { kind: "error", error };
       throw error;
     }
-  }
-
-  #parse(body: unknown): ChatKitRequest {
-    let json: unknown = body;
-    if (typeof body === "string" || body instanceof Uint8Array) {
-      const text = typeof body === "string" ? body : new TextDecoder().decode(body);
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new ChatKitRequestError({
-          status: 400,
-          code: "invalid_json",
-          message: `the body is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-        });
-      }
-    }
-    if (typeof json !== "object" || json === null || Array.isArray(json)) {
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        message: 'the body must be a JSON object with a string "type"',
-        field: "type",
-      });
-    }
-    const type = (json as { type?: unknown }).type;
-    const known = ChatKitRequestSchema.options.map((option) => option.shape.type.value);
-    if (typeof type !== "string" || !(known as string[]).includes(type)) {
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        field: "type",
-        message: `unknown request type ${JSON.stringify(type) ?? "undefined"}; expected one of ${known.join(", ")}`,
-      });
-    }
-    const result = ChatKitRequestSchema.safeParse(json);
-    if (!result.success) {
-      const issues = issuesOf(result.error);
-      const first = issues[0];
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        field: first?.field,
-        issues,
-        message: `invalid ${type} request: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join("; ")}`,
-      });
-    }
-    return result.data;
   }
 
   /** Runs a store read; a missing thread/item becomes a 404 naming `field`. */
@@ -398,9 +349,11 @@ export class ChatKitServer<TContext = unknown> {
     return this.#find("params.thread_id", () => this.store.loadThread(threadId, context));
   }
 
+  /** The widget that fired `action`: it must exist in the thread and declare an action of that type. */
   async #loadSender(
     thread: ThreadMetadata,
     itemId: string | null | undefined,
+    action: Action,
     context: TContext,
   ): Promise<WidgetItem | null> {
     if (itemId === undefined || itemId === null) return null;
@@ -410,10 +363,30 @@ export class ChatKitServer<TContext = unknown> {
         status: 400,
         code: "invalid_request",
         field: "params.item_id",
-        message: `params.item_id: item "${itemId}" is a ${item.type} item; an action's sender must be a widget`,
+        message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; an action's sender must be a widget`,
+      });
+    }
+    if (!declaredActionTypes(item.widget).has(action.type)) {
+      throw new ChatKitRequestError({
+        status: 400,
+        code: "invalid_request",
+        field: "params.action.type",
+        message: `params.action.type: widget item ${quoteExcerpt(itemId)} declares no action of type ${quoteExcerpt(action.type)}`,
       });
     }
     return item;
+  }
+
+  /** A 501 when neither the config nor a subclass gives the handler `name`. */
+  #requireHandler(name: "respond" | "action" | "syncAction"): void {
+    const overridden = this[name] !== ChatKitServer.prototype[name];
+    if (overridden || this.#config[name] !== undefined) return;
+    throw new ChatKitRequestError({
+      status: 501,
+      code: "not_supported",
+      field: "type",
+      message: `this server has no ${name}() handler; pass { ${name} } to the ChatKitServer constructor or override ${name}()`,
+    });
   }
 
   #checkInput(input: UserMessageInput): void {
@@ -444,9 +417,61 @@ export class ChatKitServer<TContext = unknown> {
     };
   }
 
+  /**
+   * `work`'s events while the thread is held (see {@link holdingThread}),
+   * with any failure, a busy thread included, ending the stream as an
+   * `error` event.
+   */
+  #holding(
+    threadId: string,
+    work: (turn: ThreadTurn) => Observable<ThreadStreamEvent>,
+  ): Observable<ThreadStreamEvent> {
+    return holdingThread(
+      {
+        locks: this.#locks,
+        threadId,
+        waitMs: this.#busyWaitMs,
+        onReleased: (released) => this.#track(released),
+      },
+      work,
+    ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
+  }
+
+  /** Runs `write` while the thread is held; a thread busy for too long is a 409. */
+  async #whileHolding<T>(
+    threadId: string,
+    signal: AbortSignal | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    let release: ReleaseThread;
+    try {
+      release = await this.#locks.acquire(threadId, { waitMs: this.#busyWaitMs, signal });
+    } catch (error) {
+      if (!(error instanceof ThreadBusyError)) throw error;
+      throw new ChatKitRequestError({
+        status: 409,
+        code: "thread_busy",
+        field: "params.thread_id",
+        message: `params.thread_id: ${error.message}; try again when it has finished`,
+      });
+    }
+    try {
+      return await write();
+    } finally {
+      await release();
+    }
+  }
+
+  #track(released: Promise<void>): void {
+    const settled = released.catch((error: unknown) => this.#report(error));
+    this.#releasing.add(settled);
+    void settled.finally(() => this.#releasing.delete(settled));
+  }
+
   async #stream(request: StreamingRequest, context: TContext): Promise<Observable<ThreadStreamEvent>> {
     switch (request.type) {
       case "threads.create": {
+        this.#requireHandler("respond");
         this.#checkInput(request.params.input);
         return defer(() => {
           const thread: ThreadMetadata = {
@@ -454,23 +479,32 @@ export class ChatKitServer<TContext = unknown> {
             created_at: this.#isoNow(),
             status: { type: "active" },
           };
-          return concat(
-            defer(async () => {
-              await this.store.createThread(thread, context);
-              return { type: "thread.created", thread: this.#threadResponse(thread) } as const;
-            }),
-            this.#respondTo(thread, this.#userMessage(request.params.input, thread, context), context),
-          ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
+          return this.#holding(thread.id, (turn) =>
+            concat(
+              defer(async () => {
+                await this.store.createThread(thread, context);
+                return { type: "thread.created", thread: this.#threadResponse(thread) } as const;
+              }),
+              this.#respondTo(
+                thread,
+                this.#userMessage(request.params.input, thread, context),
+                context,
+                turn,
+              ),
+            ),
+          );
         });
       }
       case "threads.add_user_message": {
+        this.#requireHandler("respond");
         this.#checkInput(request.params.input);
         const thread = await this.#loadThread(request.params.thread_id, context);
-        return defer(() =>
-          this.#respondTo(thread, this.#userMessage(request.params.input, thread, context), context),
-        ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
+        return this.#holding(thread.id, (turn) =>
+          this.#respondTo(thread, this.#userMessage(request.params.input, thread, context), context, turn),
+        );
       }
       case "threads.add_client_tool_output": {
+        this.#requireHandler("respond");
         const thread = await this.#loadThread(request.params.thread_id, context);
         const last = await this.store.loadThreadItems(thread.id, { limit: 1, order: "desc" }, context);
         const call = last.data[0];
@@ -479,16 +513,19 @@ export class ChatKitServer<TContext = unknown> {
             status: 400,
             code: "invalid_request",
             field: "params.thread_id",
-            message: `params.thread_id: the last item of thread "${thread.id}" is not a pending client tool call`,
+            message: `params.thread_id: the last item of thread ${quoteExcerpt(thread.id)} is not a pending client tool call`,
           });
         }
         const completed: ClientToolCallItem = { ...call, status: "completed", output: request.params.result };
-        return concat(
-          defer(() => this.store.saveItem(thread.id, completed, context)).pipe(ignoreElements()),
-          this.#response(thread, context, () => this.respond(thread, null, context)),
-        ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
+        return this.#holding(thread.id, (turn) =>
+          concat(
+            defer(() => this.store.saveItem(thread.id, completed, context)).pipe(ignoreElements()),
+            this.#response(thread, context, turn, (options) => this.respond(thread, null, context, options)),
+          ),
+        );
       }
       case "threads.retry_after_item": {
+        this.#requireHandler("respond");
         const thread = await this.#loadThread(request.params.thread_id, context);
         const itemId = request.params.item_id;
         const item = await this.#find("params.item_id", () =>
@@ -499,19 +536,31 @@ export class ChatKitServer<TContext = unknown> {
             status: 400,
             code: "invalid_request",
             field: "params.item_id",
-            message: `params.item_id: item "${itemId}" is a ${item.type} item; only a user message can be retried`,
+            message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; only a user message can be retried`,
           });
         }
-        return concat(
-          defer(() => this.#deleteItemsAfter(thread, item.id, context)).pipe(ignoreElements()),
-          this.#response(thread, context, () => this.respond(thread, item, context)),
-        ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
+        return this.#holding(thread.id, (turn) =>
+          concat(
+            defer(() => this.#deleteItemsAfter(thread, item.id, context)).pipe(ignoreElements()),
+            this.#response(thread, context, turn, (options) => this.respond(thread, item, context, options)),
+          ),
+        );
       }
       case "threads.custom_action": {
+        this.#requireHandler("action");
         const thread = await this.#loadThread(request.params.thread_id, context);
-        const sender = await this.#loadSender(thread, request.params.item_id, context);
-        const action = request.params.action;
-        return this.#response(thread, context, () => this.action(thread, action, sender, context));
+        const { item_id: itemId, action } = request.params;
+        await this.#loadSender(thread, itemId, action, context);
+        return this.#holding(thread.id, (turn) =>
+          // Loaded again once the thread is ours: the request before may have changed the widget.
+          defer(() => this.#loadSender(thread, itemId, action, context)).pipe(
+            switchMap((sender) =>
+              this.#response(thread, context, turn, (options) =>
+                this.action(thread, action, sender, context, options),
+              ),
+            ),
+          ),
+        );
       }
     }
   }
@@ -521,13 +570,14 @@ export class ChatKitServer<TContext = unknown> {
     thread: ThreadMetadata,
     message: UserMessageItem,
     context: TContext,
+    turn: ThreadTurn,
   ): Observable<ThreadStreamEvent> {
     return concat(
       defer(async () => {
         await this.store.addThreadItem(thread.id, message, context);
         return { type: "thread.item.done", item: message } as const;
       }),
-      this.#response(thread, context, () => this.respond(thread, message, context)),
+      this.#response(thread, context, turn, (options) => this.respond(thread, message, context, options)),
     );
   }
 
@@ -535,14 +585,15 @@ export class ChatKitServer<TContext = unknown> {
   #response(
     thread: ThreadMetadata,
     context: TContext,
-    run: () => ThreadEventSource,
+    turn: ThreadTurn,
+    run: (options: HandlerOptions) => ThreadEventSource,
   ): Observable<ThreadStreamEvent> {
     return concat(
       defer(() =>
         of({ type: "stream_options", stream_options: this.streamOptions(thread, context) } as const),
       ),
       defer(() => {
-        const source = run();
+        const source = run({ signal: turn.signal });
         if (
           typeof source !== "object" ||
           source === null ||
@@ -559,17 +610,17 @@ export class ChatKitServer<TContext = unknown> {
           thread,
           context,
           toErrorEvent: (error) => this.toErrorEvent(error),
-          onCancel: (pending) => this.#cancelled(thread, pending, context),
+          // The client got the update and could not apply it either: a bug in the handler worth knowing about.
+          onDroppedUpdate: (error) => this.#report(error),
+          onCancel: (pending) =>
+            turn.finishBeforeRelease(
+              this.handleStreamCancelled(thread, pending, context).catch((error: unknown) =>
+                this.#report(error),
+              ),
+            ),
         }),
       ),
     );
-  }
-
-  #cancelled(thread: ThreadMetadata, pending: readonly ThreadItem[], context: TContext): void {
-    const cleanup = this.handleStreamCancelled(thread, pending, context)
-      .catch((error: unknown) => this.#report(error))
-      .finally(() => this.#cleanups.delete(cleanup));
-    this.#cleanups.add(cleanup);
   }
 
   async #deleteItemsAfter(thread: ThreadMetadata, itemId: string, context: TContext): Promise<void> {
@@ -578,7 +629,7 @@ export class ChatKitServer<TContext = unknown> {
     for (let pageNo = 0; pageNo < MAX_PAGES && after !== undefined; pageNo++) {
       const page: Page<ThreadItem> = await this.store.loadThreadItems(
         thread.id,
-        { limit: this.#pageSize, order: "asc", after },
+        { limit: this.#maxPageSize, order: "asc", after },
         context,
       );
       doomed.push(...page.data.map((entry) => entry.id));
@@ -587,7 +638,16 @@ export class ChatKitServer<TContext = unknown> {
     for (const id of doomed) await this.store.deleteThreadItem(thread.id, id, context);
   }
 
-  async #answer(request: NonStreamingRequest, context: TContext): Promise<unknown> {
+  /** A client's page size, or the default, never past the maximum. */
+  #limit(limit: number | null | undefined): number {
+    return Math.min(limit ?? this.#pageSize, this.#maxPageSize);
+  }
+
+  async #answer(
+    request: NonStreamingRequest,
+    context: TContext,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     switch (request.type) {
       case "threads.get_by_id": {
         const thread = await this.#loadThread(request.params.thread_id, context);
@@ -601,10 +661,7 @@ export class ChatKitServer<TContext = unknown> {
       case "threads.list": {
         const { limit, order, after } = request.params;
         const page = await this.#find("params.after", () =>
-          this.store.loadThreads(
-            { limit: limit ?? this.#pageSize, order, after: after ?? undefined },
-            context,
-          ),
+          this.store.loadThreads({ limit: this.#limit(limit), order, after: after ?? undefined }, context),
         );
         return { ...page, data: page.data.map((thread) => this.#threadResponse(thread)) };
       }
@@ -614,11 +671,11 @@ export class ChatKitServer<TContext = unknown> {
         const page = await this.#find("params.after", () =>
           this.store.loadThreadItems(
             thread_id,
-            { limit: limit ?? this.#pageSize, order, after: after ?? undefined },
+            { limit: this.#limit(limit), order, after: after ?? undefined },
             context,
           ),
         );
-        return { ...page, data: page.data.filter((item) => !isHidden(item)) };
+        return { ...page, data: page.data.filter((item) => !isHiddenItem(item)) };
       }
       case "items.feedback": {
         const { thread_id, item_ids, kind } = request.params;
@@ -627,37 +684,34 @@ export class ChatKitServer<TContext = unknown> {
         return {};
       }
       case "threads.update": {
-        const thread = await this.#loadThread(request.params.thread_id, context);
-        const updated: ThreadMetadata = { ...thread, title: request.params.title };
-        await this.store.saveThread(updated, context);
-        return this.#threadResponse(updated);
+        const threadId = request.params.thread_id;
+        await this.#loadThread(threadId, context);
+        return this.#whileHolding(threadId, signal, async () => {
+          const thread = await this.#loadThread(threadId, context);
+          const updated: ThreadMetadata = { ...thread, title: request.params.title };
+          await this.store.saveThread(updated, context);
+          return this.#threadResponse(updated);
+        });
       }
       case "threads.delete": {
-        await this.#loadThread(request.params.thread_id, context);
-        await this.store.deleteThread(request.params.thread_id, context);
-        return {};
+        const threadId = request.params.thread_id;
+        await this.#loadThread(threadId, context);
+        return this.#whileHolding(threadId, signal, async () => {
+          await this.store.deleteThread(threadId, context);
+          return {};
+        });
       }
       case "threads.sync_custom_action": {
-        const thread = await this.#loadThread(request.params.thread_id, context);
-        const sender = await this.#loadSender(thread, request.params.item_id, context);
-        let updated: ThreadItem | null;
-        try {
-          updated = await this.syncAction(thread, request.params.action, sender, context);
-        } catch (error) {
-          if (!(error instanceof ActionPayloadError)) throw error;
-          throw new ChatKitRequestError({
-            status: 400,
-            code: "invalid_request",
-            field:
-              error.issues[0] === undefined
-                ? "params.action.payload"
-                : `params.action.${error.issues[0].field}`,
-            issues: error.issues.map((issue) => ({ ...issue, field: `params.action.${issue.field}` })),
-            message: error.message,
-          });
-        }
-        if (updated !== null) await this.store.saveItem(thread.id, updated, context);
-        return { updated_item: updated };
+        this.#requireHandler("syncAction");
+        const { thread_id: threadId, item_id: itemId, action } = request.params;
+        const thread = await this.#loadThread(threadId, context);
+        await this.#loadSender(thread, itemId, action, context);
+        return this.#whileHolding(threadId, signal, async () => {
+          const sender = await this.#loadSender(thread, itemId, action, context);
+          const updated = await this.#syncAction(thread, action, sender, context, signal);
+          if (updated !== null) await this.store.saveItem(thread.id, updated, context);
+          return { updated_item: updated };
+        });
       }
       case "attachments.create":
       case "attachments.delete":
@@ -671,6 +725,31 @@ export class ChatKitServer<TContext = unknown> {
     }
   }
 
+  /** `syncAction` with a rejected payload answered as a 400 naming the payload's field. */
+  async #syncAction(
+    thread: ThreadMetadata,
+    action: Action,
+    sender: WidgetItem | null,
+    context: TContext,
+    signal: AbortSignal | undefined,
+  ): Promise<ThreadItem | null> {
+    try {
+      return await this.syncAction(thread, action, sender, context, {
+        signal: signal ?? new AbortController().signal,
+      });
+    } catch (error) {
+      if (!(error instanceof ActionPayloadError)) throw error;
+      throw new ChatKitRequestError({
+        status: 400,
+        code: "invalid_request",
+        field:
+          error.issues[0] === undefined ? "params.action.payload" : `params.action.${error.issues[0].field}`,
+        issues: error.issues.map((issue) => ({ ...issue, field: `params.action.${issue.field}` })),
+        message: error.message,
+      });
+    }
+  }
+
   /** A thread as the client sees it: no server metadata, no hidden items. */
   #threadResponse(thread: ThreadMetadata, items?: Page<ThreadItem>): Thread {
     const page = items ?? { data: [], has_more: false };
@@ -679,7 +758,7 @@ export class ChatKitServer<TContext = unknown> {
       ...(thread.title === undefined ? {} : { title: thread.title }),
       created_at: thread.created_at,
       status: thread.status,
-      items: { ...page, data: page.data.filter((item) => !isHidden(item)) },
+      items: { ...page, data: page.data.filter((item) => !isHiddenItem(item)) },
     };
   }
 

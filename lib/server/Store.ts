@@ -62,13 +62,6 @@ export interface Store<TContext = unknown> {
   /** A new item id for `thread`. */
   generateItemId(itemType: IdItemType, thread: ThreadMetadata, context: TContext): string;
 
-  /**
-   * One request at a time per thread across every process sharing this
-   * store's data; absent for stores that live in one process, where the
-   * server's in-process locks suffice.
-   */
-  readonly threadLocks?: ThreadLocks | undefined;
-
   loadThread(threadId: string, context: TContext): Promise<ThreadMetadata>;
   /** Creates a thread owned by the caller; rejects with `StoreConflictError` if its id exists (for any owner). */
   createThread(thread: ThreadMetadata, context: TContext): Promise<void>;
@@ -82,4 +75,11 @@ export interface Store<TContext = unknown> {
   saveItem(threadId: string, item: ThreadItem, context: TContext): Promise<void>;
   loadItem(threadId: string, itemId: string, context: TContext): Promise<ThreadItem>;
   deleteThreadItem(threadId: string, itemId: string, context: TContext): Promise<void>;
+
+  /**
+   * Locks that serialise a thread's requests across every process using
+   * this store (a lease in a shared database, say). Leave it out for a
+   * store used by one process: the server then queues requests in memory.
+   */
+  readonly threadLocks?: ThreadLocks | undefined;
 }

@@ -1,100 +1,24 @@
-import { Subject, type Observable, type Subscription } from "rxjs";
-
 import { serializeEvent } from "../events/serializeEvent";
-import type { ThreadStreamEvent } from "../events/threadEvents";
-import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
-import { toServerSentEvents } from "../../operators/toServerSentEvents";
 import type { ChatKitServer } from "./ChatKitServer";
-import {
-  INTERNAL_ERROR_BODY,
-  JSON_CONTENT_TYPE,
-  maxBodyBytes,
-  methodNotAllowed,
-  payloadTooLarge,
-  report,
-  SSE_HEADERS,
-  type HttpHandlerConfig,
-} from "./httpCommon";
+import { admitRequest } from "./http/admitRequest";
+import { bodyIncomplete, INTERNAL_ERROR_BODY, payloadTooLarge } from "./http/answers";
+import { checkHandlerArguments } from "./http/checkHandlerArguments";
+import { resolveHttpConfig, type HttpHandlerConfig } from "./http/config";
+import { eventStreamBody } from "./http/eventStreamBody";
+import { JSON_CONTENT_TYPE, SSE_HEADERS } from "./http/frames";
+import { readStreamBody } from "./http/readBody";
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+/** Makes the per-request context passed to `process` (authenticate here). */
+export type FetchContextFactory<TContext> = (request: Request) => TContext | Promise<TContext>;
+
+/** A Web-standard handler. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): Response {
   return new Response(serializeEvent(body), {
     status,
-    headers: { "content-type": JSON_CONTENT_TYPE, ...headers },
+    headers: { ...headers, "content-type": JSON_CONTENT_TYPE },
   });
-}
-
-/** Bytes a streaming body queues before it stops taking frames, as Node's `writableHighWaterMark`. */
-const SSE_QUEUE_BYTES = 16 * 1024;
-
-/**
- * The events as a `ReadableStream` of SSE bytes. Subscribes on `start`;
- * unsubscribes on `cancel` (the runtime cancels the body when the client
- * goes away) and on `signal` abort (runtimes that abort the request
- * instead), so the upstream stops either way.
- *
- * Backpressure: once the queue holds {@link SSE_QUEUE_BYTES} (`desiredSize`
- * <= 0) the stream is paused and text deltas merge; the runtime's `pull`,
- * called when the reader has taken enough, resumes it.
- */
-function sseStream(
-  events: Observable<ThreadStreamEvent>,
-  signal: AbortSignal,
-  config: HttpHandlerConfig,
-): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let subscription: Subscription | undefined;
-  let onAbort: (() => void) | undefined;
-  const paused = new Subject<boolean>();
-  const release = (): void => {
-    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
-    subscription?.unsubscribe();
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        onAbort = () => {
-          release();
-          try {
-            controller.close();
-          } catch {
-            // Already closed or errored by the runtime.
-          }
-        };
-        if (signal.aborted) {
-          onAbort();
-          return;
-        }
-        signal.addEventListener("abort", onAbort, { once: true });
-        subscription = events.pipe(mergeTextDeltasWhilePaused(paused), toServerSentEvents()).subscribe({
-          next: (frame) => {
-            controller.enqueue(encoder.encode(frame));
-            if ((controller.desiredSize ?? 1) <= 0) paused.next(true);
-          },
-          complete: () => {
-            release();
-            controller.close();
-          },
-          error: (error: unknown) => {
-            release();
-            report(config, error);
-            controller.enqueue(
-              encoder.encode(
-                `data: ${serializeEvent({ type: "error", code: "stream.error", allow_retry: true })}\n\n`,
-              ),
-            );
-            controller.close();
-          },
-        });
-      },
-      pull() {
-        paused.next(false);
-      },
-      cancel() {
-        release();
-      },
-    },
-    new ByteLengthQueuingStrategy({ highWaterMark: SSE_QUEUE_BYTES }),
-  );
 }
 
 /**
@@ -104,61 +28,109 @@ function sseStream(
  * when the client goes away (the body is cancelled or `request.signal`
  * aborts) the stream is unsubscribed, so the upstream stops.
  *
+ * Before the server runs, the request must be a `POST` (else 405) with
+ * `Content-Type: application/json` (else 415: a cross-site form cannot
+ * send that), from an allowed origin when `cors` is set (else 403), and
+ * its body at most `maxBodyBytes` (else 413): the body is read chunk by
+ * chunk and cancelled at the limit, so a chunked upload without
+ * `Content-Length` is never buffered past it. A body that breaks off (the
+ * client left) is answered 400 without telling `onError`.
+ *
  * Backpressure: the body is a pull-based stream that queues at most about
- * {@link SSE_QUEUE_BYTES}; while it is full (a slow reader), text deltas
- * merge per target ({@link mergeTextDeltasWhilePaused}) instead of
- * queueing one frame per token, and go out when the reader pulls. Events
- * other than text deltas cannot be merged and wait in order, so stream
- * text as text deltas.
+ * 16 KB; while it is full (a slow reader), text deltas merge per target
+ * ({@link mergeTextDeltasWhilePaused}) instead of queueing one frame per
+ * token, and go out when the reader pulls. Events other than text deltas
+ * cannot be merged and wait in order, so stream text as text deltas. After
+ * `heartbeatMs` of silence a `: keep-alive` comment is queued the same way.
+ * Frames that come in one turn of the event loop are enqueued as one chunk;
+ * a lone frame at once.
  *
  * @example
  * ```ts
  * // Next.js: app/chatkit/route.ts
- * export const POST = toFetchHandler(server, async (request) => ({ user: await auth(request) }));
+ * const handler = toFetchHandler(server, async (request) => ({ user: await auth(request) }));
+ * export const POST = handler;
+ * export const OPTIONS = handler; // only needed with `cors`
  * ```
  *
  * @param server The ChatKit server.
  * @param getContext Makes the per-request context passed to `process`.
- * @param config Body size limit and error reporting.
+ * Optional for a server whose context is `undefined` (or `unknown`): then
+ * every request gets `undefined`.
+ * @param config `maxBodyBytes` (default 1 MiB), `cors` (default none:
+ * same-origin only), `heartbeatMs` (default 15 000; `0`/`false`: off),
+ * `scheduler` (times the heartbeat), `onError` (default `console.error`).
  * @return A handler that always resolves (failures answer 500).
  */
 export function toFetchHandler<TContext>(
   server: ChatKitServer<TContext>,
-  getContext: (request: Request) => TContext | Promise<TContext>,
-  config: HttpHandlerConfig = {},
-): (request: Request) => Promise<Response> {
-  const limit = maxBodyBytes(config, "toFetchHandler");
+  getContext: FetchContextFactory<TContext>,
+  config?: HttpHandlerConfig,
+): FetchHandler;
+export function toFetchHandler(
+  server: ChatKitServer<undefined>,
+  getContext?: undefined,
+  config?: HttpHandlerConfig,
+): FetchHandler;
+export function toFetchHandler<TContext>(
+  server: ChatKitServer<TContext>,
+  getContext?: FetchContextFactory<TContext>,
+  config?: HttpHandlerConfig,
+): FetchHandler {
+  const makeContext = checkHandlerArguments("toFetchHandler", server, getContext);
+  const resolved = resolveHttpConfig(config, "toFetchHandler");
   return async (request) => {
     try {
-      if (request.method !== "POST") {
-        const error = methodNotAllowed(request.method);
-        return json(error.status, error.toJSON(), { allow: "POST" });
+      const admission = admitRequest(
+        {
+          method: request.method,
+          header: (name) => request.headers.get(name) ?? undefined,
+          host: hostOf(request.url),
+        },
+        resolved,
+      );
+      const headers = admission.headers;
+      if (admission.kind === "preflight") return new Response(null, { status: 204, headers });
+      if (admission.kind === "refuse") {
+        void request.body?.cancel().catch(() => undefined);
+        return json(admission.error.status, admission.error.toJSON(), headers);
       }
-      const declared = Number(request.headers.get("content-length") ?? "0");
-      if (declared > limit) {
-        const error = payloadTooLarge(limit);
-        return json(error.status, error.toJSON());
+      const body = await readStreamBody(request.body, resolved.maxBodyBytes, request.signal);
+      switch (body.kind) {
+        case "aborted": {
+          const error = bodyIncomplete();
+          return json(error.status, error.toJSON(), headers);
+        }
+        case "too_large": {
+          const error = payloadTooLarge(resolved.maxBodyBytes);
+          return json(error.status, error.toJSON(), headers);
+        }
+        case "body":
+          break;
       }
-      const body = new Uint8Array(await request.arrayBuffer());
-      if (body.byteLength > limit) {
-        const error = payloadTooLarge(limit);
-        return json(error.status, error.toJSON());
-      }
-      const result = await server.process(body, await getContext(request));
+      const result = await server.process(body.bytes, await makeContext(request), { signal: request.signal });
       switch (result.kind) {
         case "error":
-          return json(result.error.status, result.error.toJSON());
+          return json(result.error.status, result.error.toJSON(), headers);
         case "json":
-          return json(200, result.body);
+          return json(200, result.body, headers);
         case "stream":
-          return new Response(sseStream(result.events, request.signal, config), {
+          return new Response(eventStreamBody(result.events, request.signal, resolved), {
             status: 200,
-            headers: SSE_HEADERS,
+            headers: { ...headers, ...SSE_HEADERS },
           });
       }
     } catch (error) {
-      report(config, error);
+      resolved.report(error);
       return json(500, INTERNAL_ERROR_BODY);
     }
   };
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }

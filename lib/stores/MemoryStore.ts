@@ -1,9 +1,9 @@
-import type { Page, ThreadItem, ThreadMetadata } from "../events/threadItems";
+import { isHiddenItem, type Page, type ThreadItem, type ThreadMetadata } from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator, type IdItemType } from "../ids";
 import { StoreConflictError, StoreNotFoundError } from "../errors";
 import type { OwnerOf, PageRequest, Store } from "../server/Store";
 import { ownerOf } from "./ownerOf";
-import { checkItem, isHiddenItem, threadRecord } from "./storedRecords";
+import { checkItem, threadRecord } from "./storedRecords";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreConfig<TContext = unknown> {

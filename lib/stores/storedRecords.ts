@@ -1,11 +1,7 @@
-import type { ThreadItem, ThreadMetadata } from "../events/threadItems";
+import type { ThreadItem, ThreadItemType, ThreadMetadata } from "../events/threadItems";
 
-/** Item types the client never sees: the server filters them out of every page it sends. */
-export const HIDDEN_ITEM_TYPES: readonly string[] = ["hidden_context_item", "sdk_hidden_context"];
-
-export function isHiddenItem(item: { readonly type: string }): boolean {
-  return HIDDEN_ITEM_TYPES.includes(item.type);
-}
+/** The item types `isHiddenItem` accepts, for stores that filter them in a query. */
+export const HIDDEN_ITEM_TYPES: readonly ThreadItemType[] = ["hidden_context_item", "sdk_hidden_context"];
 
 /** A thread's metadata as a store keeps it, with its `created_at` in milliseconds for ordering. */
 export interface ThreadRecord {

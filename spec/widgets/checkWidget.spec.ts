@@ -152,4 +152,18 @@ describe("checkWidget", () => {
       }),
     );
   });
+
+  it("reports a value that is not a widget root when asked for a root", () => {
+    const text = { type: "Text", value: "x" };
+    expect(checkWidget(text)).toEqual([]);
+    expect(checkWidget(text, { root: true })).toEqual([
+      {
+        code: "not_root",
+        path: "",
+        message: "expected a widget root (Card, ListView or Basic), found a Text",
+      },
+    ]);
+    expect(checkWidget([text], { root: true })[0]).toMatchObject({ code: "not_root", path: "" });
+    expect(checkWidget({ type: "ListView", children: [] }, { root: true })).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { WidgetErrorContext } from "../../lib/errors";
+import type { WidgetErrorContext } from "../errors";
 
 /** A template compiled once; `render` runs it against data and returns the raw text (JSON, if the template is right). */
 export interface CompiledTemplate {

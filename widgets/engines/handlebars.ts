@@ -4,7 +4,7 @@ import {
   TemplateSyntaxError,
   TemplateUndefinedError,
   type WidgetErrorContext,
-} from "../../lib/errors";
+} from "../errors";
 import type { CompiledTemplate, TemplateEngine } from "./TemplateEngine";
 
 /**

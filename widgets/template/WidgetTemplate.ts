@@ -10,7 +10,7 @@ import {
   WidgetTemplateError,
   type DataIssue,
   type WidgetErrorContext,
-} from "../../lib/errors";
+} from "../errors";
 import type { WidgetRoot } from "../components";
 import { WIDGET_ROOT_TYPES } from "../components";
 import { handlebarsEngine } from "../engines/handlebars";
@@ -19,7 +19,7 @@ import { jinjaEngine } from "../engines/jinja";
 import type { CompiledTemplate, TemplateEngine } from "../engines/TemplateEngine";
 import { dropNulls } from "../serialize";
 import { compileDataValidator, type DataValidator } from "./dataValidator";
-import { normalizeData } from "./normalizeData";
+import { asUnreadableData, normalizeData, UnreadableDataError } from "./normalizeData";
 import { parseRenderedJson } from "./parseRenderedJson";
 import { decodeStudioState } from "./studioState";
 import { WidgetDefinitionSchema, type TemplateEngineName, type WidgetDefinition } from "./WidgetDefinition";
@@ -38,9 +38,16 @@ export interface WidgetDefinitionInput {
 }
 
 export interface WidgetTemplateConfig {
-  /** Check the data against the definition's `jsonSchema` before rendering. Default: true. */
+  /**
+   * Check the data against the definition's `jsonSchema` before rendering.
+   * Default: false, as in the reference, which never validates: the Studio
+   * keeps a `jsonSchema` that is often stale (written for its sample data,
+   * not for what the app passes), so trusting it by default rejects data
+   * that renders fine. Opt in where the schema is maintained; a `schema`
+   * (zod) is always applied.
+   */
   readonly validate?: boolean;
-  /** A zod schema for the data: `build` parses its input with it first, and the template's data type follows it. */
+  /** A zod schema for the data: `build` parses its input with it first, and the template's data type follows it. Always applied. */
   readonly schema?: z.ZodType;
   /** The file the definition came from; set by `fromFile`, shown in every error. */
   readonly file?: string;
@@ -56,7 +63,7 @@ export interface HandlebarsTemplateConfig extends WidgetTemplateConfig {
   readonly jsonSchema?: Record<string, unknown>;
 }
 
-/** The result of `safeBuild`: a discriminated union, like zod's `safeParse`. */
+/** The result of `safeBuild`: a discriminated union, like zod's `safeParse`. It never throws. */
 export type SafeBuildResult =
   { success: true; widget: WidgetRoot } | { success: false; error: WidgetTemplateError };
 
@@ -74,10 +81,12 @@ const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
  * A widget template: a Studio `.widget` file (or a hand-written Handlebars
  * template) compiled once, built many times.
  *
- * `build(data)` normalises the data, checks it (zod schema and/or the
- * definition's `jsonSchema`), renders, parses the JSON and drops `null`
- * props, then checks that the result is a widget root. Every failure is a
- * `WidgetTemplateError` subclass naming the widget and file.
+ * `build(data)` normalises the data, checks it (the zod `schema` if given;
+ * the definition's `jsonSchema` if loaded with `{ validate: true }`),
+ * renders, parses the JSON and drops `null` props, then checks that the
+ * result is a widget root. Every failure is a `WidgetTemplateError`
+ * subclass naming the widget and file, whatever the data is (cyclic,
+ * too deep, throwing getters: a `WidgetDataError` naming the path).
  *
  * Widgets are immutable snapshots. When a Jinja template prints a long
  * string with `tojson` at its top level (a message streaming into a card),
@@ -117,7 +126,7 @@ export class WidgetTemplate<TData = object> {
     this.#compiled = ENGINES[this.engine].compile(this.definition.template, context);
     const jsonSchema = this.definition.jsonSchema;
     this.#validator =
-      config.validate === false || jsonSchema == null || Object.keys(jsonSchema).length === 0
+      config.validate !== true || jsonSchema == null || Object.keys(jsonSchema).length === 0
         ? undefined
         : compileSchema(jsonSchema, context);
   }
@@ -203,7 +212,7 @@ export class WidgetTemplate<TData = object> {
   }
 
   /** Renders the widget for `data`; throws a `WidgetTemplateError` subclass on any failure. */
-  build(data?: TData): WidgetRoot {
+  build(data: TData): WidgetRoot {
     const normalized = this.#checkData(data);
     const widget = dropNulls(this.#renderJson(normalized));
     return this.#checkRoot(widget);
@@ -221,8 +230,8 @@ export class WidgetTemplate<TData = object> {
     return rendered.ok ? rendered.value : parseRenderedJson(rendered.text, this.#context);
   }
 
-  /** `build` that returns the error instead of throwing it (a misuse `TypeError` still throws). */
-  safeBuild(data?: TData): SafeBuildResult {
+  /** `build` that returns the error instead of throwing it; it never throws, whatever `data` is. */
+  safeBuild(data: TData): SafeBuildResult {
     try {
       return { success: true, widget: this.build(data) };
     } catch (error) {
@@ -231,8 +240,13 @@ export class WidgetTemplate<TData = object> {
     }
   }
 
-  /** Every way `data` fails the template's schemas (empty when it is fine), without rendering. */
-  validate(data?: TData): readonly DataIssue[] {
+  /**
+   * Every way `data` fails the checks `build` makes before rendering (empty
+   * when it passes them): the zod `schema`, the `jsonSchema` when loaded
+   * with `{ validate: true }`, and whether the data is JSON at all (not
+   * cyclic, not too deep, readable). Never throws.
+   */
+  validate(data: TData): readonly DataIssue[] {
     try {
       this.#checkData(data);
       return [];
@@ -242,10 +256,10 @@ export class WidgetTemplate<TData = object> {
     }
   }
 
-  #checkData(data: TData | undefined): Record<string, unknown> {
+  #checkData(data: TData): Record<string, unknown> {
     let input: unknown = data;
     if (this.#schema !== undefined) {
-      const parsed = this.#schema.safeParse(input);
+      const parsed = this.#parseWithSchema(this.#schema, input);
       if (!parsed.success) {
         throw new WidgetDataError(
           this.#context,
@@ -253,14 +267,31 @@ export class WidgetTemplate<TData = object> {
             path: formatJsonPath(["data", ...issue.path]),
             message: issue.message,
           })),
+          { check: "schema" },
         );
       }
       input = parsed.data;
     }
-    const normalized = normalizeData(input, `WidgetTemplate("${this.name}").build`);
+    let normalized: Record<string, unknown>;
+    try {
+      normalized = normalizeData(input);
+    } catch (error) {
+      if (!(error instanceof UnreadableDataError)) throw error;
+      throw new WidgetDataError(this.#context, [error.describe()], { check: "json", cause: error });
+    }
     const issues = this.#validator?.(normalized) ?? [];
     if (issues.length > 0) throw new WidgetDataError(this.#context, issues);
     return normalized;
+  }
+
+  /** The zod schema's verdict; a schema that throws on the data (a getter, a cycle under `z.lazy`) is a data issue too. */
+  #parseWithSchema(schema: z.ZodType, input: unknown): ReturnType<z.ZodType["safeParse"]> {
+    try {
+      return schema.safeParse(input);
+    } catch (error) {
+      const unreadable = asUnreadableData(error);
+      throw new WidgetDataError(this.#context, [unreadable.describe()], { check: "json", cause: error });
+    }
   }
 
   #checkRoot(value: unknown): WidgetRoot {

@@ -2,7 +2,7 @@ import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from "aj
 import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import type { DataIssue } from "../../lib/errors";
+import type { DataIssue } from "../errors";
 import { formatJsonPath } from "../json";
 
 /** Checks data against a template's `jsonSchema`; returns every issue found (empty when the data is valid). */
@@ -16,22 +16,42 @@ export type DataValidator = (data: unknown) => readonly DataIssue[];
  * compile, is paid once per template at start-up.
  */
 type AjvInstance = Ajv | Ajv2019 | Ajv2020;
+type Draft = "07" | "2019" | "2020";
 
-const instances = new Map<string, AjvInstance>();
+/**
+ * strict: false because Studio schemas carry keywords ajv does not know
+ * (titles in odd places, x- extensions). validateSchema: false in a
+ * template's own instance because `checkSchema` has done that already.
+ */
+const TEMPLATE_OPTIONS = { allErrors: true, strict: false, validateSchema: false } as const;
 
-function ajvFor(draft: "07" | "2019" | "2020"): AjvInstance {
-  let ajv = instances.get(draft);
-  if (ajv === undefined) {
-    // strict: false because Studio schemas carry keywords ajv does not know (titles in odd places, x- extensions).
-    const options = { allErrors: true, strict: false };
-    ajv = draft === "07" ? new Ajv(options) : draft === "2019" ? new Ajv2019(options) : new Ajv2020(options);
-    addFormats(ajv);
-    instances.set(draft, ajv);
-  }
+function newAjv(draft: Draft, options: { allErrors: boolean; strict: boolean; validateSchema?: boolean }) {
+  const ajv: AjvInstance =
+    draft === "07" ? new Ajv(options) : draft === "2019" ? new Ajv2019(options) : new Ajv2020(options);
+  addFormats(ajv);
   return ajv;
 }
 
-function draftOf(schema: Record<string, unknown>): "07" | "2019" | "2020" {
+/**
+ * One instance per draft that only checks schemas against the draft's
+ * meta-schema: `validateSchema` compiles the meta-schema once and stores
+ * nothing of the schema it checks. Compiling the meta-schema in every
+ * template's own instance would cost about 20 ms per template.
+ */
+const metaSchemaCheckers = new Map<Draft, AjvInstance>();
+
+function checkSchema(schema: Record<string, unknown>, draft: Draft): void {
+  let checker = metaSchemaCheckers.get(draft);
+  if (checker === undefined) {
+    checker = newAjv(draft, { allErrors: false, strict: false });
+    metaSchemaCheckers.set(draft, checker);
+  }
+  if (checker.validateSchema(schema) !== true) {
+    throw new Error(checker.errorsText(checker.errors, { dataVar: "schema" }));
+  }
+}
+
+function draftOf(schema: Record<string, unknown>): Draft {
   const declared = schema["$schema"];
   if (typeof declared !== "string") return "2020";
   if (declared.includes("draft-07") || declared.includes("draft-06")) return "07";
@@ -39,9 +59,21 @@ function draftOf(schema: Record<string, unknown>): "07" | "2019" | "2020" {
   return "2020";
 }
 
-/** Compiles a JSON Schema once; throws the schema compiler's error (the caller names the widget). */
+/**
+ * Compiles a JSON Schema once; throws the schema compiler's error (the
+ * caller names the widget).
+ *
+ * Each schema gets an ajv instance of its own (about 1 ms to create). A
+ * shared instance is shared state: it registers every schema that has an
+ * `$id`, so a second template with the same `$id` (or the same file loaded
+ * twice) failed to compile, and it caches every schema it compiled, so no
+ * template's schema was ever garbage-collected. An instance of its own
+ * lives exactly as long as the template's validator.
+ */
 export function compileDataValidator(schema: Record<string, unknown>): DataValidator {
-  const validate: ValidateFunction = ajvFor(draftOf(schema)).compile(schema as AnySchema);
+  const draft = draftOf(schema);
+  checkSchema(schema, draft);
+  const validate: ValidateFunction = newAjv(draft, TEMPLATE_OPTIONS).compile(schema as AnySchema);
   return (data) => (validate(data) ? [] : (validate.errors ?? []).map(toDataIssue));
 }
 

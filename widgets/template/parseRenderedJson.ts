@@ -1,4 +1,4 @@
-import { TemplateOutputError, type WidgetErrorContext } from "../../lib/errors";
+import { TemplateOutputError, type WidgetErrorContext } from "../errors";
 
 const EXCERPT_RADIUS = 40;
 

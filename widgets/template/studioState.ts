@@ -9,17 +9,25 @@ import { isJsonObject } from "../json";
 export interface StudioState {
   /** The Studio's default data: what `outputJsonPreview` was rendered from. */
   readonly defaultState?: Readonly<Record<string, unknown>>;
+  /** Why there is no `defaultState`, for tools that report what they could not check. */
+  readonly problem?: string;
 }
 
 export function decodeStudioState(encodedWidget: string | null | undefined): StudioState {
-  if (typeof encodedWidget !== "string" || encodedWidget.length === 0) return {};
+  if (typeof encodedWidget !== "string" || encodedWidget.length === 0) {
+    return {
+      problem: "the file has no encodedWidget (the Studio's working copy, which holds the default data)",
+    };
+  }
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(encodedWidget, "base64url").toString("utf8"));
-  } catch {
-    return {};
+  } catch (error) {
+    return { problem: `its encodedWidget cannot be decoded as base64url JSON (${(error as Error).message})` };
   }
-  if (!isJsonObject(decoded)) return {};
+  if (!isJsonObject(decoded)) return { problem: "its encodedWidget does not hold a JSON object" };
   const defaultState = decoded["defaultState"];
-  return isJsonObject(defaultState) ? { defaultState } : {};
+  return isJsonObject(defaultState)
+    ? { defaultState }
+    : { problem: "its encodedWidget has no defaultState object (the Studio's default data)" };
 }

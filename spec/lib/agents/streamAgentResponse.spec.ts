@@ -1,5 +1,5 @@
 import { Agent, run, tool, type RunContext, type Tool } from "@openai/agents";
-import { lastValueFrom, Observable, toArray } from "rxjs";
+import { config as rxjsConfig, lastValueFrom, Observable, toArray } from "rxjs";
 import { z } from "zod";
 import {
   applyThreadEvent,
@@ -223,6 +223,155 @@ describe("streamAgentResponse (integration, scripted model, real Runner)", () =>
       type: "thread.item.done",
       item: expect.objectContaining({ widget: card("open") }),
     });
+  });
+});
+
+describe("streamAgentResponse with a tool's malformed widget update", () => {
+  const widgetItem = (text: string): ThreadItem => ({
+    type: "widget",
+    id: "w_bad",
+    thread_id: thread.id,
+    created_at: "x",
+    widget: { type: "Card", children: [{ type: "Text", id: "t", value: text, streaming: true }] },
+  });
+  const toNowhere: ThreadStreamEvent = {
+    type: "thread.item.updated",
+    item_id: "w_bad",
+    update: {
+      type: "widget.component.updated",
+      component_id: "nowhere",
+      component: { type: "Text", id: "nowhere", value: "?" },
+    },
+  };
+  const textToNowhere: ThreadStreamEvent = {
+    type: "thread.item.updated",
+    item_id: "w_bad",
+    update: { type: "widget.streaming_text.value_delta", component_id: "nowhere", delta: "!", done: false },
+  };
+  const goodDelta: ThreadStreamEvent = {
+    type: "thread.item.updated",
+    item_id: "w_bad",
+    update: { type: "widget.streaming_text.value_delta", component_id: "t", delta: "b", done: false },
+  };
+
+  /** A tool that streams its own widget events by hand, one of them naming no component. */
+  function badTool(finish: boolean): Tool<AgentContext> {
+    return tool({
+      name: "bad_widget",
+      description: "d",
+      parameters: z.object({}),
+      execute: (_input, runContext?: RunContext<AgentContext>) => {
+        const context = runContext?.context as AgentContext;
+        context.stream({ type: "thread.item.added", item: widgetItem("a") });
+        context.stream(toNowhere);
+        context.stream(textToNowhere);
+        context.stream(goodDelta);
+        if (finish) context.stream({ type: "thread.item.done", item: widgetItem("ab") });
+        return "shown";
+      },
+    });
+  }
+
+  /** Collects what RxJS reports as unhandled (a server's `uncaughtException`) while `body` runs. */
+  async function catchingUnhandled(body: () => Promise<void>): Promise<unknown[]> {
+    const unhandled: unknown[] = [];
+    const previous = rxjsConfig.onUnhandledError;
+    rxjsConfig.onUnhandledError = (error) => unhandled.push(error);
+    try {
+      await body();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      rxjsConfig.onUnhandledError = previous;
+    }
+    return unhandled;
+  }
+
+  it("sends every event, reports the update, and goes on: nothing escapes as an unhandled error", async () => {
+    let all: ThreadStreamEvent[] = [];
+    const dropped: unknown[] = [];
+    const unhandled = await catchingUnhandled(async () => {
+      const context = newContext();
+      const model = new ScriptedModel([
+        { toolCalls: [{ name: "bad_widget", args: {} }] },
+        { text: ["It is ", "shown."] },
+      ]);
+      const agent = new Agent<AgentContext>({ name: "Assistant", model, tools: [badTool(true)] });
+      const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
+      all = await lastValueFrom(
+        streamAgentResponse(context, result, {
+          onDroppedUpdate: (error, event) => dropped.push({ error, event }),
+        }).pipe(toArray()),
+      );
+    });
+    expect(unhandled).toEqual([]);
+    const widgetEvents = all.filter((e) =>
+      "item" in e ? e.item.id === "w_bad" : "item_id" in e && e.item_id === "w_bad",
+    );
+    expect(widgetEvents).toEqual([
+      { type: "thread.item.added", item: widgetItem("a") },
+      toNowhere,
+      textToNowhere,
+      goodDelta,
+      { type: "thread.item.done", item: widgetItem("ab") },
+    ]);
+    expect(assistantTexts(replay(all.filter((e) => !widgetEvents.includes(e))))).toEqual(["It is shown."]);
+    expect(dropped).toEqual([
+      {
+        error: expect.objectContaining({ name: "WidgetUpdateError", componentId: "nowhere" }),
+        event: toNowhere,
+      },
+    ]);
+  });
+
+  it("an onDroppedUpdate that throws errors the stream with its error, after closing the widget", async () => {
+    const policy = new Error("report failed");
+    const seen: ThreadStreamEvent[] = [];
+    const unhandled = await catchingUnhandled(async () => {
+      const context = newContext();
+      const model = new ScriptedModel([{ toolCalls: [{ name: "bad_widget", args: {} }] }, { text: ["x"] }]);
+      const agent = new Agent<AgentContext>({ name: "Assistant", model, tools: [badTool(true)] });
+      const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
+      const events = streamAgentResponse(context, result, {
+        onDroppedUpdate: () => {
+          throw policy;
+        },
+      });
+      await expect(lastValueFrom(events.pipe(tapInto(seen)))).rejects.toBe(policy);
+      expect(context.signal.aborted).toBe(true);
+    });
+    expect(unhandled).toEqual([]);
+    expect(seen.at(-1)).toEqual({ type: "thread.item.done", item: widgetItem("a") });
+  });
+
+  it("closes the widget with its last good state when the response is stopped before its done", async () => {
+    const stop = new AbortController();
+    let seen: ThreadStreamEvent[] = [];
+    const unhandled = await catchingUnhandled(async () => {
+      const context = newContext();
+      const model = new ScriptedModel([{ toolCalls: [{ name: "bad_widget", args: {} }] }, { text: ["x"] }], {
+        stepMs: 20,
+      });
+      const agent = new Agent<AgentContext>({ name: "Assistant", model, tools: [badTool(false)] });
+      const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
+      seen = await lastValueFrom(
+        streamAgentResponse(context, result, { signal: stop.signal }).pipe(
+          (events) =>
+            new Observable<ThreadStreamEvent>((subscriber) =>
+              events.subscribe({
+                next: (event) => {
+                  subscriber.next(event);
+                  if (event === goodDelta) stop.abort();
+                },
+                error: (error: unknown) => subscriber.error(error),
+                complete: () => subscriber.complete(),
+              }),
+            ),
+          toArray(),
+        ),
+      );
+    });
+    expect(unhandled).toEqual([]);
+    expect(seen.at(-1)).toEqual({ type: "thread.item.done", item: widgetItem("ab") });
   });
 });
 

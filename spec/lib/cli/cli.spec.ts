@@ -106,6 +106,75 @@ describe("chatkit-rx check", () => {
     expect(run("check", "--strict", extra).code).toBe(1);
   });
 
+  it("checks the Studio's default data against its jsonSchema (the stale metro-map schema fails)", () => {
+    const lineSelect = join(root, "spec", "fixtures", "stale-schema", "line-select.widget");
+    const { code, stdout } = run("check", lineSelect);
+    expect(stdout).toContain(
+      "line-select.widget: error: rendering the Studio's default data failed: the data does not match the widget's jsonSchema",
+    );
+    expect(stdout).toContain("data.items[0].label: required");
+    expect(code).toBe(1);
+  });
+
+  it("warns about what it could not check, and fails on it only with --strict", () => {
+    const base = { version: "1.0", template };
+    const files = [
+      writeWidget("no-state.widget", {
+        ...base,
+        name: "NoState",
+        outputJsonPreview: { type: "Text", value: "not a root" },
+      }),
+      writeWidget("undecodable.widget", { ...base, name: "Undecodable", encodedWidget: "%%%not base64%%%" }),
+      writeWidget("stateless.widget", {
+        ...base,
+        name: "Stateless",
+        encodedWidget: encode({ view: "<Card/>" }),
+      }),
+      writeWidget("unpreviewed.widget", {
+        ...base,
+        name: "Unpreviewed",
+        encodedWidget: encode({ defaultState: { text: "hi" } }),
+      }),
+    ];
+    const { code, stdout, stderr } = run("check", ...files);
+    expect(stdout.trim().split("\n")).toEqual([
+      "no-state.widget: warning: not rendered: the file has no encodedWidget (the Studio's working copy, which holds the default data), so the template's output was not checked",
+      "no-state.widget: warning: outputJsonPreview expected a widget root (Card, ListView or Basic), found a Text",
+      expect.stringMatching(
+        /^undecodable\.widget: warning: not rendered: its encodedWidget cannot be decoded as base64url JSON \(.+\), so the template's output was not checked$/,
+      ),
+      "stateless.widget: warning: not rendered: its encodedWidget has no defaultState object (the Studio's default data), so the template's output was not checked",
+      "unpreviewed.widget: warning: no outputJsonPreview: the rendered widget was not compared with the Studio's",
+    ]);
+    expect(stderr).toContain("checked 4 files: 0 errors, 5 warnings");
+    expect(code).toBe(0);
+    expect(run("check", "--strict", ...files).code).toBe(1);
+  });
+
+  it("warns about an expression printed inside a JSON string, naming the template line", () => {
+    const injectable = writeWidget("injectable.widget", {
+      version: "1.0",
+      name: "Injectable",
+      template: `{"type":"Card","children":[\n  {"type":"Text","id":"t","value":"Hi {{ name }}"},\n  {"type":"Caption","value":"{{ items | length }} items"}\n]}`,
+      outputJsonPreview: {
+        type: "Card",
+        children: [
+          { type: "Text", id: "t", value: "Hi Ann" },
+          { type: "Caption", value: "2 items" },
+        ],
+      },
+      encodedWidget: encode({ defaultState: { name: "Ann", items: [1, 2] } }),
+    });
+    const relaxed = run("check", injectable);
+    expect(relaxed.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^injectable\.widget: warning: template line 2, column 39: \{\{ name \}\} is printed inside a JSON string without tojson: data holding a quote can end the string/,
+      ),
+    ]);
+    expect(relaxed.code).toBe(0);
+    expect(run("check", "--strict", injectable).code).toBe(1);
+  });
+
   it("exits 2 with the usage on bad arguments", () => {
     expect(run("check").code).toBe(2);
     expect(run("frobnicate").stderr).toContain('unknown command "frobnicate"');

@@ -26,6 +26,7 @@ const card = (text: string, extra: Record<string, unknown> = {}): WidgetRoot => 
   children: [
     { type: "Text", id: "t", value: text },
     { type: "Button", id: "b", label: "Like", onClickAction: { type: "like" } },
+    { type: "Button", id: "r", label: "Rename", onClickAction: { type: "rename" } },
   ],
   ...extra,
 });
@@ -214,7 +215,7 @@ describe("ChatKitServer.process: bad input changes nothing", () => {
   });
 
   it("refuses unknown items and a custom_action whose sender is not a widget", async () => {
-    const { server, store } = makeServer();
+    const { server, store } = makeServer({ action: () => EMPTY });
     const threadId = await createThread(server);
     const before = JSON.stringify(await items(store, threadId));
     const unknown = await server.process(
@@ -377,6 +378,7 @@ describe("ChatKitServer: actions and persistence", () => {
         { type: "Input", name: "todo.title" },
         { type: "Checkbox", name: "done", label: "Done" },
       ],
+      confirm: { label: "Save", action: { type: "save" } },
     };
     const { server, store } = makeServer({
       respond: (thread) => streamWidget(thread, form, { generateId: () => "form_1" }),

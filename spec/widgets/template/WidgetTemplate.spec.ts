@@ -111,16 +111,12 @@ describe("WidgetTemplate", () => {
       expect((error as Error).message).toContain('"template"');
     });
 
-    it("rejects a jsonSchema that is not a JSON Schema", () => {
-      const error = catchError(
-        () =>
-          new WidgetTemplate({
-            ...greeting,
-            jsonSchema: { type: "object", properties: { a: { type: 12 } } },
-          }),
-      );
+    it("rejects a jsonSchema that is not a JSON Schema when asked to validate, and ignores it otherwise", () => {
+      const broken = { ...greeting, jsonSchema: { type: "object", properties: { a: { type: 12 } } } };
+      const error = catchError(() => new WidgetTemplate(broken, { validate: true }));
       expect(error).toBeInstanceOf(WidgetFileError);
       expect((error as Error).message).toContain("jsonSchema");
+      expect(new WidgetTemplate(broken).build({ user: { name: "Ann" } })).toMatchObject({ type: "Card" });
     });
 
     it("reads the Studio's default data from encodedWidget and ignores what it cannot decode", () => {
@@ -142,7 +138,7 @@ describe("WidgetTemplate", () => {
   });
 
   describe("build", () => {
-    const template = new WidgetTemplate(greeting, { file: "/virtual/greeting.widget" });
+    const template = new WidgetTemplate(greeting, { file: "/virtual/greeting.widget", validate: true });
 
     it("drops null props (here the Caption's value) and returns the root", () => {
       expect(template.build({ user: { name: "Ann", title: null } })).toEqual({
@@ -193,8 +189,10 @@ describe("WidgetTemplate", () => {
       expect(template.validate({ user: { name: "ok" } })).toEqual([]);
     });
 
-    it("can skip the jsonSchema check", () => {
-      const unchecked = new WidgetTemplate(greeting, { validate: false });
+    it("checks the jsonSchema only when asked to (validate: true), as the reference never does", () => {
+      const unchecked = new WidgetTemplate(greeting);
+      expect(unchecked.build({ user: { name: "Ann" }, extra: true })).toMatchObject({ type: "Card" });
+      expect(unchecked.validate({ user: {} })).toEqual([]);
       const error = catchError(() => unchecked.build({ user: {} }));
       expect(error).toBeInstanceOf(TemplateUndefinedError);
       expect((error as TemplateUndefinedError).variable).toBe("user.name");
@@ -242,18 +240,18 @@ describe("WidgetTemplate", () => {
 
     it("raises WidgetRootError naming what was found instead of a root", () => {
       const text = new WidgetTemplate({ name: "NotRoot", template: `{"type":"Text","value":"x"}` });
-      const error = catchError(() => text.build());
+      const error = catchError(() => text.build({}));
       expect(error).toBeInstanceOf(WidgetRootError);
       expect((error as WidgetRootError).found).toBe('type "Text"');
       expect((error as Error).message).toContain('widget "NotRoot"');
       const list = new WidgetTemplate({ name: "List", template: `[1, 2]` });
-      expect((catchError(() => list.build()) as WidgetRootError).found).toBe("an array");
+      expect((catchError(() => list.build({})) as WidgetRootError).found).toBe("an array");
     });
 
     it("accepts every root type", () => {
       for (const type of ["Card", "ListView", "Basic"]) {
         expect(
-          new WidgetTemplate({ name: type, template: `{"type":"${type}","children":[]}` }).build(),
+          new WidgetTemplate({ name: type, template: `{"type":"${type}","children":[]}` }).build({}),
         ).toEqual({
           type,
           children: [],
@@ -261,9 +259,27 @@ describe("WidgetTemplate", () => {
       }
     });
 
-    it("throws a TypeError for data that is not an object", () => {
-      expect(() => template.build("nope" as unknown as object)).toThrow(TypeError);
+    it("refuses data that is not an object with a WidgetDataError", () => {
+      const error = catchError(() => template.build("nope" as unknown as object));
+      expect(error).toBeInstanceOf(WidgetDataError);
+      expect((error as WidgetDataError).issues).toEqual([
+        { path: "data", message: "must be an object (or have a toJSON() that returns one), got a string" },
+      ]);
       expect(() => template.build([])).toThrow(/must be an object/);
+    });
+
+    it("build, safeBuild and validate take exactly one argument, the data", () => {
+      type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+      const arities: [
+        Equals<Parameters<WidgetTemplate["build"]>["length"], 1>,
+        Equals<Parameters<WidgetTemplate["safeBuild"]>["length"], 1>,
+        Equals<Parameters<WidgetTemplate["validate"]>["length"], 1>,
+      ] = [true, true, true];
+      expect(arities).toEqual([true, true, true]);
+      // @ts-expect-error: the data is required (pass {} for a template that needs none)
+      expect(template.safeBuild().success).toBe(false);
+      // @ts-expect-error: and nothing comes after it
+      expect(template.validate({ user: { name: "Ann" } }, {})).toEqual([]);
     });
 
     it("safeBuild returns errors as data, like zod's safeParse", () => {
@@ -279,7 +295,7 @@ describe("WidgetTemplate", () => {
     it("builds hand-written Handlebars templates through the same API", () => {
       const template = WidgetTemplate.fromHandlebars(
         `{"type":"Card","children":[{"type":"Text","value":"{{title}}"}],"confirm":{{json confirm}} }`,
-        { name: "Hand", jsonSchema: { type: "object", required: ["title"] } },
+        { name: "Hand", jsonSchema: { type: "object", required: ["title"] }, validate: true },
       );
       expect(template.engine).toBe("handlebars");
       expect(template.build({ title: `"quoted" & <b>`, confirm: null })).toEqual({

@@ -75,7 +75,7 @@ import {
   WidgetTemplateError,
   type TemplatePosition,
   type WidgetErrorContext,
-} from "../../../lib/errors";
+} from "../../errors";
 import type { CompiledTemplate, RenderParsedResult, TemplateEngine } from "../TemplateEngine";
 import { parse, type Program, StringValue, type Token, tokenize } from "./library";
 import { pyStr, UndefinedUse } from "./values";

@@ -1,5 +1,5 @@
 /** Compiling: parse, check what Jinja2 checks at compile time, instrument. */
-import type { TemplatePosition } from "../../../lib/errors";
+import type { TemplatePosition } from "../../errors";
 import {
   guard,
   ITERATE,

@@ -1,5 +1,5 @@
 /** Positions: the library's tokens carry none, so they are found again in the source. */
-import type { TemplatePosition } from "../../../lib/errors";
+import type { TemplatePosition } from "../../errors";
 import {
   ITERATE,
   ITERATE_PAIRS,

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
+import type { WidgetItem } from "../../lib/events/threadItems";
+import { startFakeResponsesApi, type FakeReply, type RecordedRequest } from "../helpers/fakeResponsesApi";
+import { readEvents } from "../lib/server/sse";
+
+const root = join(__dirname, "..", "..");
+
+/** Starts `npm start`'s program as a user would, with the environment given; resolves with its ChatKit URL. */
+function startDemo(env: NodeJS.ProcessEnv): Promise<{ url: string; banner: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [join(root, "node_modules/tsx/dist/cli.mjs"), "examples/server/demoServer.ts"],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/\S+\/chatkit)/.exec(output)?.[1];
+      if (url !== undefined) resolve({ url, banner: output, child });
+    });
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`the demo exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+const hasFunctionOutput = (request: RecordedRequest) =>
+  JSON.stringify(request.body.input).includes("function_call_output");
+
+/** The fake model: the assistant calls the draft tool, the writer writes, the assistant sums up. */
+function script(request: RecordedRequest): FakeReply {
+  if (request.body.instructions?.includes("channel message to Harry")) {
+    return { text: ["Dear ", "Harry, ", "Quidditch ", "is on!"] };
+  }
+  if (hasFunctionOutput(request)) return { text: ["I drafted ", "it."] };
+  return { call: { name: "draft_message_to_harry", arguments: { topic: "Quidditch" } } };
+}
+
+describe("npm start with OPENAI_API_KEY: the seed's agent on the real openai client, against a fake Responses API", () => {
+  it("streams the drafted card and the assistant's answer, with the tool's output fed back to the model", async () => {
+    const api = await startFakeResponsesApi(script);
+    const demo = await startDemo({
+      OPENAI_API_KEY: "sk-test-key",
+      OPENAI_BASE_URL: api.baseURL,
+      OPENAI_AGENTS_DISABLE_TRACING: "1",
+    });
+    try {
+      expect(demo.banner).toContain("answering with the OpenAI agent");
+      const response = await fetch(demo.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          type: "threads.create",
+          params: {
+            input: {
+              content: [{ type: "input_text", text: "Draft a message to Harry about Quidditch" }],
+              attachments: [],
+              inference_options: {},
+            },
+          },
+        }),
+      });
+      const events: ThreadStreamEvent[] = await readEvents(response);
+      const done = events.flatMap((event) => (event.type === "thread.item.done" ? [event.item] : []));
+      const card = done.find((item): item is WidgetItem => item.type === "widget");
+      expect(JSON.stringify(card?.widget)).toContain('"value":"Dear Harry, Quidditch is on!"');
+      const answer = done.find((item) => item.type === "assistant_message");
+      expect(answer?.type === "assistant_message" && answer.content.map((part) => part.text).join("")).toBe(
+        "I drafted it.",
+      );
+      expect(events.some((event) => event.type === "error")).toBe(false);
+
+      expect(api.requests).toHaveLength(3);
+      expect(api.requests.every((request) => request.authorization === "Bearer sk-test-key")).toBe(true);
+      expect(api.requests.every((request) => request.body.stream === true)).toBe(true);
+      expect(api.requests[0]!.body.tools?.map((tool) => tool.name).sort()).toEqual([
+        "draft_message_to_harry",
+        "sample_widget",
+      ]);
+      expect(JSON.stringify(api.requests[0]!.body.input)).toContain(
+        "Draft a message to Harry about Quidditch",
+      );
+      expect(JSON.stringify(api.requests[1]!.body.input)).toContain("Topic: Quidditch");
+      expect(JSON.stringify(api.requests[2]!.body.input)).toContain("Drafted: Dear Harry, Quidditch is on!");
+    } finally {
+      demo.child.kill();
+      await api.close();
+    }
+  });
+
+  it("without a key, the scripted model answers and nothing is sent to any API", async () => {
+    const api = await startFakeResponsesApi(script);
+    const demo = await startDemo({ OPENAI_API_KEY: "", OPENAI_BASE_URL: api.baseURL });
+    try {
+      expect(demo.banner).toContain("answering with the scripted model");
+      const response = await fetch(demo.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          type: "threads.create",
+          params: {
+            input: { content: [{ type: "input_text", text: "Hi" }], attachments: [], inference_options: {} },
+          },
+        }),
+      });
+      const events = await readEvents(response);
+      expect(events.filter((event) => event.type === "thread.item.done")).toHaveLength(3);
+      expect(api.requests).toHaveLength(0);
+    } finally {
+      demo.child.kill();
+      await api.close();
+    }
+  });
+});
