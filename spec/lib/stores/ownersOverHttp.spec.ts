@@ -28,7 +28,11 @@ function twoUsersOver(name: string, makeStore: () => Store<User> | Promise<Store
     let http: Server;
     let url: string;
     beforeAll(async () => {
-      const chatkit = new ChatKitServer<User>({ store: await makeStore(), respond: () => EMPTY });
+      const chatkit = new ChatKitServer<User>({
+        store: await makeStore(),
+        respond: () => EMPTY,
+        action: () => EMPTY,
+      });
       http = createServer(toNodeHandler(chatkit, (req) => ({ userId: String(req.headers["x-user"]) })));
       await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
