@@ -1,8 +1,8 @@
 import { isObservable, Observable } from "rxjs";
 import type { MonoTypeOperatorFunction } from "rxjs";
 
-import { Outbox } from "../lib/events/Outbox";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "../lib/events/PendingDeltas";
+import { Outbox } from "./internal/Outbox";
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /**

@@ -14,7 +14,7 @@ import {
 
 import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
 import type { ThreadItem, ThreadMetadata } from "../events/threadItems";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "../events/PendingDeltas";
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "../../operators/internal/PendingDeltas";
 import { applyThreadEvent } from "../reducer/applyThreadEvent";
 import type { Store } from "./Store";
 

@@ -1,6 +1,6 @@
 import type { Subscriber } from "rxjs";
 
-import type { ThreadStreamEvent } from "./threadEvents";
+import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 
 /**
  * The events an operator owes its subscriber, sent in order, and how the
