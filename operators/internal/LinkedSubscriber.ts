@@ -1,0 +1,81 @@
+import { Subscriber, Subscription } from "rxjs";
+import type { Observer, SchedulerLike } from "rxjs";
+
+/**
+ * The subscriber a hand-written operator subscribes to its inputs with:
+ * linked to the downstream subscriber from the moment it exists, so that
+ * downstream unsubscribing stops the input at once, even a synchronous one
+ * still inside its `subscribe`.
+ *
+ * Why not `source.subscribe({ next, error, complete })`: RxJS wraps such an
+ * observer in a subscriber of its own and hands it back only when
+ * `subscribe` returns. A synchronous source (`range`, `from(array)`, a
+ * `new Observable` loop) runs inside that call, so when downstream stops
+ * early (`take(1)`) nothing tells the source, which goes on producing all
+ * it has. RxJS's own operators link their inner subscriber to downstream
+ * first (`operate` and `createOperatorSubscriber`, which are internal); this
+ * is the same with public API: a `Subscriber` constructed with downstream
+ * is added to it.
+ *
+ * - Downstream unsubscribing unsubscribes this, so `closed` is true for the
+ *   source at once and its teardown runs; later notifications are dropped.
+ * - `handlers` replace the forwarding: nothing reaches downstream unless a
+ *   handler sends it, so an operator may hold an ending back. After the
+ *   `error` or `complete` handler this unsubscribes (the input is done),
+ *   which releases the input and the timers scheduled through {@link schedule}.
+ * - A throw from a handler goes to downstream's `error` instead of being
+ *   reported as unhandled.
+ */
+export class LinkedSubscriber<T> extends Subscriber<T> {
+  constructor(
+    private readonly downstream: Subscriber<unknown>,
+    private readonly handlers: Observer<T>,
+  ) {
+    super(downstream);
+  }
+
+  /**
+   * Runs `work` once, `delay` ms from now by `scheduler`, unless this
+   * unsubscribes first. The timer belongs to this subscription only while
+   * it is pending, so a long stream does not pile up finished ones.
+   *
+   * @return The timer: unsubscribe it to cancel `work`.
+   */
+  schedule(scheduler: SchedulerLike, delay: number, work: () => void): Subscription {
+    const timer = new Subscription();
+    this.add(timer);
+    timer.add(
+      scheduler.schedule(() => {
+        timer.unsubscribe();
+        work();
+      }, delay),
+    );
+    return timer;
+  }
+
+  protected override _next(value: T): void {
+    try {
+      this.handlers.next(value);
+    } catch (err: unknown) {
+      this.downstream.error(err);
+    }
+  }
+
+  protected override _error(err: unknown): void {
+    try {
+      this.handlers.error(err);
+    } catch (thrown: unknown) {
+      this.downstream.error(thrown);
+    }
+    this.unsubscribe();
+  }
+
+  protected override _complete(): void {
+    try {
+      this.handlers.complete();
+    } catch (thrown: unknown) {
+      this.downstream.error(thrown);
+    }
+    this.unsubscribe();
+  }
+}
