@@ -1,6 +1,7 @@
 import { asyncScheduler, Observable } from "rxjs";
 import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from "rxjs";
 
+import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 import { Outbox } from "./internal/Outbox";
 import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
@@ -126,7 +127,7 @@ export function throttleTextDeltas(
         if (pending.isEmpty) return;
         // Open the next window before emitting: text that downstream pushes
         // back while it handles this lands in `pending`, not in this send.
-        window = scheduler.schedule(endOfWindow, windowMs);
+        window = upstream.schedule(scheduler, windowMs, endOfWindow);
         flush();
       };
 
@@ -139,9 +140,11 @@ export function throttleTextDeltas(
         outbox.send();
       };
 
-      const upstream = source.subscribe({
+      // Linked to `subscriber` before the source runs, so unsubscribing
+      // stops even a synchronous source, and takes the window timer with it.
+      const upstream = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
         next: (event) => {
-          if (subscriber.closed || outbox.isEnding) return;
+          if (outbox.isEnding) return;
           let target: string | undefined;
           try {
             target = textTarget(event);
@@ -156,7 +159,7 @@ export function throttleTextDeltas(
             flush(event);
           } else if (window === null) {
             // Leading edge: no text was sent recently, so send now.
-            window = scheduler.schedule(endOfWindow, windowMs);
+            window = upstream.schedule(scheduler, windowMs, endOfWindow);
             flush();
           } else if (!outbox.isSending && scheduler.now() === sentAt) {
             // The rest of an instant that already sent something.
@@ -166,11 +169,6 @@ export function throttleTextDeltas(
         error: (err: unknown) => flushAndEnd(() => subscriber.error(err)),
         complete: () => flushAndEnd(() => subscriber.complete()),
       });
-
-      return () => {
-        closeWindow();
-        outbox.clear();
-        upstream.unsubscribe();
-      };
+      source.subscribe(upstream);
     });
 }

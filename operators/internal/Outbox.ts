@@ -71,12 +71,6 @@ export class Outbox {
     }
   }
 
-  /** Drops what is due and the ending (the subscriber unsubscribed). */
-  clear(): void {
-    this.clearQueue();
-    this.ending = null;
-  }
-
   private refillQueue(): boolean {
     this.refill(this.queue);
     return this.queue.length > 0;
