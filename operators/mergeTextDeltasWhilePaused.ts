@@ -48,7 +48,8 @@ import type { ThreadStreamEvent } from "../lib/events/threadEvents";
  *   an `id`) to keep a stalled client cheap.
  * - Completion and source errors (and malformed events, such as `null`)
  *   wait until everything held has been sent, then complete or error.
- *   Unsubscribing drops what is held.
+ *   Unsubscribing drops what is held and stops both inputs at once, even
+ *   a synchronous one that is still inside its `subscribe`.
  * - `paused` is subscribed before the source, so a `BehaviorSubject(true)`
  *   holds back even the first event. Repeated values are harmless. When
  *   `paused` completes nothing can resume the stream any more, so it

@@ -53,6 +53,8 @@ export interface RenderTemplateConfig {
  *   value's index in the source. Whatever they throw (a
  *   `WidgetTemplateError` from `build`, say) reaches the subscriber as the
  *   error, unchanged.
+ * - Unsubscribing stops the source at once, even a synchronous one that
+ *   is still inside its `subscribe`, and cancels the pending frame.
  *
  * ## Example
  *

@@ -66,7 +66,8 @@ export interface ThrottleTextDeltasConfig {
  *   `done: true` that more text follows), never one per source event.
  * - Completion, source errors and malformed events (`null`, say) first
  *   send the pending text (nothing is lost), then complete or error.
- *   Unsubscribing drops it.
+ *   Unsubscribing drops it and stops the source at once, even a
+ *   synchronous one that is still inside its `subscribe`.
  * - Re-entrancy: an event pushed from inside the subscriber's `next` is
  *   sent after everything already due, and text pushed that way waits for
  *   the next window (a feedback loop is paced, not spun).
