@@ -15,7 +15,9 @@ import type { Observer, SchedulerLike } from "rxjs";
  * it has. RxJS's own operators link their inner subscriber to downstream
  * first (`operate` and `createOperatorSubscriber`, which are internal); this
  * is the same with public API: a `Subscriber` constructed with downstream
- * is added to it.
+ * is added to it. (RxJS 7's typings mark that constructor deprecated, to be
+ * made internal in v8, where `operate` becomes public; only this file
+ * relies on it.)
  *
  * - Downstream unsubscribing unsubscribes this, so `closed` is true for the
  *   source at once and its teardown runs; later notifications are dropped.
