@@ -1,5 +1,5 @@
-import { Subscriber, Subscription } from "rxjs";
-import type { Observer, SchedulerLike } from "rxjs";
+import { Subscriber } from "rxjs";
+import type { Observer, SchedulerLike, Subscription } from "rxjs";
 
 /**
  * The subscriber a hand-written operator subscribes to its inputs with:
@@ -44,15 +44,15 @@ export class LinkedSubscriber<T> extends Subscriber<T> {
    * @return The timer: unsubscribe it to cancel `work`.
    */
   schedule(scheduler: SchedulerLike, delay: number, work: () => void): Subscription {
-    const timer = new Subscription();
-    this.add(timer);
-    timer.add(
-      scheduler.schedule(() => {
-        timer.unsubscribe();
-        work();
-      }, delay),
-    );
-    return timer;
+    // The state rides on the action, so a timer costs one small object and no closure.
+    const timer: Timer = { owner: this, work, action: null, fired: false };
+    const action = scheduler.schedule(fire, delay, timer);
+    // A scheduler that ran `work` already (queueScheduler, delay 0) leaves nothing pending.
+    if (!timer.fired) {
+      timer.action = action;
+      this.add(action);
+    }
+    return action;
   }
 
   protected override _next(value: T): void {
@@ -80,4 +80,20 @@ export class LinkedSubscriber<T> extends Subscriber<T> {
     }
     this.unsubscribe();
   }
+}
+
+/** A pending timer of {@link LinkedSubscriber.schedule}, passed to its action as the state. */
+interface Timer {
+  readonly owner: Subscription;
+  readonly work: () => void;
+  /** The scheduled action, once `schedule` returned it (not when the scheduler ran it at once). */
+  action: Subscription | null;
+  fired: boolean;
+}
+
+/** Runs a timer's work, detaching the finished action from its owner first. */
+function fire(timer: Timer): void {
+  timer.fired = true;
+  if (timer.action !== null) timer.owner.remove(timer.action);
+  timer.work();
 }
