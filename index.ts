@@ -248,8 +248,8 @@ export type {
   ThreadStreamEventType,
 } from "./lib/events/threadEvents";
 export { serializeEvent } from "./lib/events/serializeEvent";
-export { defaultGenerateId, ID_PREFIXES } from "./lib/ids";
-export type { IdGenerator, IdItemType } from "./lib/ids";
+export { createIdGenerator, defaultGenerateId, ID_ALPHABET, ID_PREFIXES } from "./lib/ids";
+export type { IdGenerator, IdGeneratorConfig, IdItemType } from "./lib/ids";
 
 // Client-side reducers: rebuild what the browser holds.
 export { applyWidgetUpdate } from "./lib/reducer/applyWidgetUpdate";
