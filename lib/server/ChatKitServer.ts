@@ -286,19 +286,21 @@ export class ChatKitServer<TContext = unknown> {
   /**
    * Writes the form values of an action payload back into the stored widget
    * that sent it (see {@link applyFormValues}), so a reload shows what the
-   * user typed. Call it from `action`/`syncAction`.
+   * user typed. Call it from `action`/`syncAction` with the action's
+   * payload; a payload that is not an object holds no form values and
+   * leaves the widget as it was.
    *
    * @return The updated item (also saved).
    */
   async saveFormValues(
     thread: ThreadMetadata,
     sender: WidgetItem,
-    values: Readonly<Record<string, unknown>>,
+    payload: unknown,
     context: TContext,
   ): Promise<WidgetItem> {
     const stored = await this.store.loadItem(thread.id, sender.id, context);
     const base = stored.type === "widget" ? stored : sender;
-    const updated: WidgetItem = { ...base, widget: applyFormValues(base.widget, values) };
+    const updated: WidgetItem = { ...base, widget: applyFormValues(base.widget, payload) };
     await this.store.saveItem(thread.id, updated, context);
     return updated;
   }

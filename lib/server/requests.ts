@@ -31,7 +31,7 @@ export const UserMessageInputSchema = z.object({
 });
 export type UserMessageInput = z.infer<typeof UserMessageInputSchema>;
 
-/** A widget action as the client sends it: untrusted `type` and `payload`. */
+/** A widget action as the client sends it: untrusted `type` and `payload` (any JSON value, `null` included). */
 export const ActionSchema = ActionConfigSchema;
 export type Action = z.infer<typeof ActionSchema>;
 
