@@ -145,6 +145,13 @@ export {
   ClientToolCallItemSchema,
   TaskItemSchema,
   WorkflowItemSchema,
+  GeneratedImageSchema,
+  GeneratedImageItemSchema,
+  StructuredInputAnswerSchema,
+  StructuredInputMultipleChoiceSchema,
+  StructuredInputFreeformSchema,
+  StructuredInputSchema,
+  StructuredInputItemSchema,
   HiddenContextItemSchema,
   SDKHiddenContextItemSchema,
   EndOfTurnItemSchema,
@@ -175,6 +182,13 @@ export type {
   ClientToolCallItem,
   TaskItem,
   WorkflowItem,
+  GeneratedImage,
+  GeneratedImageItem,
+  StructuredInputAnswer,
+  StructuredInputMultipleChoice,
+  StructuredInputFreeform,
+  StructuredInput,
+  StructuredInputItem,
   HiddenContextItem,
   SDKHiddenContextItem,
   EndOfTurnItem,
@@ -207,6 +221,7 @@ export {
   WorkflowTaskAddedSchema,
   WorkflowTaskUpdatedSchema,
   WorkflowUpdateSchema,
+  GeneratedImageUpdatedSchema,
   ThreadItemUpdateSchema,
   ThreadCreatedEventSchema,
   ThreadUpdatedEventSchema,
@@ -231,6 +246,7 @@ export type {
   WorkflowTaskAdded,
   WorkflowTaskUpdated,
   WorkflowUpdate,
+  GeneratedImageUpdated,
   ThreadItemUpdate,
   ThreadCreatedEvent,
   ThreadUpdatedEvent,
@@ -293,6 +309,7 @@ export type { PersistEventsConfig } from "./lib/server/persistEvents";
 export { ofActionType } from "./lib/server/ofActionType";
 export type { TypedAction } from "./lib/server/ofActionType";
 export { applyFormValues } from "./lib/server/applyFormValues";
+export { answerStructuredInput } from "./lib/server/addStructuredInput";
 export { toNodeHandler } from "./lib/server/toNodeHandler";
 export { toFetchHandler } from "./lib/server/toFetchHandler";
 export type { HttpHandlerConfig } from "./lib/server/httpCommon";
@@ -300,6 +317,7 @@ export {
   ChatKitRequestSchema,
   UserMessageInputSchema,
   ActionSchema,
+  StructuredInputSubmissionSchema,
   STREAMING_REQUEST_TYPES,
   isStreamingRequest,
 } from "./lib/server/requests";
@@ -310,6 +328,8 @@ export type {
   NonStreamingRequest,
   UserMessageInput,
   Action,
+  StructuredInputSubmission,
+  ThreadsAddStructuredInputRequest,
 } from "./lib/server/requests";
 
 // Agents glue (@openai/agents, an optional peer: only its types are imported here).

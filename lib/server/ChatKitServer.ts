@@ -21,6 +21,7 @@ import type {
   UserMessageItem,
   WidgetItem,
 } from "../events/threadItems";
+import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
 import { applyFormValues } from "./applyFormValues";
 import { MemoryStore } from "./MemoryStore";
 import { persistEvents } from "./persistEvents";
@@ -39,7 +40,7 @@ import type { Store } from "./Store";
 /** What `respond` and `action` may return: events as an Observable or an async iterable (an async generator, say). */
 export type ThreadEventSource = Observable<ThreadStreamEvent> | AsyncIterable<ThreadStreamEvent>;
 
-/** `respond(thread, userMessage, context)`: `userMessage` is `null` after a client tool output. */
+/** `respond(thread, userMessage, context)`: `userMessage` is `null` after a client tool output or a structured input. */
 export type RespondHandler<TContext> = (
   thread: ThreadMetadata,
   userMessage: UserMessageItem | null,
@@ -489,6 +490,12 @@ export class ChatKitServer<TContext = unknown> {
           defer(() => this.store.saveItem(thread.id, completed, context)).pipe(ignoreElements()),
           this.#response(thread, context, () => this.respond(thread, null, context)),
         ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
+      }
+      case "threads.add_structured_input": {
+        const { thread, answered } = await loadStructuredInputAnswer(this.store, request, context);
+        return this.#response(thread, context, () =>
+          structuredInputResponse(answered, () => this.respond(thread, null, context)),
+        );
       }
       case "threads.retry_after_item": {
         const thread = await this.#loadThread(request.params.thread_id, context);
