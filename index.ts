@@ -20,6 +20,8 @@ export {
   WidgetUpdateError,
   ChatKitRequestError,
   StoreNotFoundError,
+  StoreConflictError,
+  StoreSchemaError,
   ThreadBusyError,
   ActionPayloadError,
   AgentContextClosedError,
@@ -308,9 +310,18 @@ export type {
 export type { ThreadLocks, AcquireThreadOptions, ReleaseThread } from "./lib/server/ThreadLocks";
 export { LocalThreadLocks } from "./lib/server/LocalThreadLocks";
 export type { LocalThreadLocksConfig } from "./lib/server/LocalThreadLocks";
-export type { Store, PageRequest } from "./lib/server/Store";
-export { MemoryStore } from "./lib/server/MemoryStore";
-export type { MemoryStoreConfig } from "./lib/server/MemoryStore";
+export type { Store, PageRequest, OwnerOf } from "./lib/server/Store";
+export { MemoryStore } from "./lib/stores/MemoryStore";
+export type { MemoryStoreConfig } from "./lib/stores/MemoryStore";
+export { PostgresStore } from "./lib/stores/postgres/PostgresStore";
+export type { PostgresStoreConfig } from "./lib/stores/postgres/PostgresStore";
+export { PostgresThreadLocks } from "./lib/stores/postgres/PostgresThreadLocks";
+export type { LeaseConfig } from "./lib/stores/postgres/PostgresThreadLocks";
+export { fromPGlite } from "./lib/stores/postgres/fromPGlite";
+export type { PGliteLike, PGliteQueryable } from "./lib/stores/postgres/fromPGlite";
+export { fromPgPool } from "./lib/stores/postgres/fromPgPool";
+export type { PgPoolLike, PgClientLike } from "./lib/stores/postgres/fromPgPool";
+export type { SqlDriver, SqlQueryable } from "./lib/stores/postgres/SqlDriver";
 export { runStoreContract } from "./lib/server/storeContract";
 export type { ContractRunner, StoreContractConfig } from "./lib/server/storeContract";
 export { persistEvents } from "./lib/server/persistEvents";

@@ -7,6 +7,7 @@ import { fastModelWorkload } from "./fastModel";
 import { formatTable, repoPath, type BenchResult } from "./harness";
 import { manyStreamsWorkload } from "./manyStreams";
 import { slowReaderWorkload } from "./slowReader";
+import { storeWorkload } from "./store";
 import { streamingWorkload } from "./streaming";
 import { templateBuildWorkload } from "./templateBuild";
 import { validationWorkload } from "./validation";
@@ -20,6 +21,7 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
   "template-build": () => templateBuildWorkload(), // W3
   "many-streams": () => manyStreamsWorkload(), // W4
   "slow-reader": () => slowReaderWorkload(), // W5
+  store: () => storeWorkload(), // W6
 };
 
 /**
@@ -27,7 +29,7 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
  * run in a child process of their own, so what earlier workloads left
  * behind does not count.
  */
-const OWN_PROCESS: ReadonlySet<string> = new Set(["many-streams", "slow-reader"]);
+const OWN_PROCESS: ReadonlySet<string> = new Set(["many-streams", "slow-reader", "store"]);
 
 /** Runs workload `name` in a child process (this script with `--child name`), which sends its results back. */
 function inChildProcess(name: string): Promise<BenchResult[]> {

@@ -183,6 +183,46 @@ export class StoreNotFoundError extends ChatKitRxError {
 }
 
 /**
+ * A store was asked to create a thread (or to put an item in a thread) under
+ * an id that another thread or item already holds. Ids are unique in the
+ * whole store, whoever owns them, so a collision fails instead of merging
+ * two records into one.
+ */
+export class StoreConflictError extends ChatKitRxError {
+  override readonly name: string = "StoreConflictError";
+  readonly entity: "thread" | "item";
+  readonly id: string;
+
+  constructor(entity: "thread" | "item", id: string) {
+    super(`${entity} "${id.slice(0, 64)}" already exists: ids are unique in a store, pick a new one`);
+    this.entity = entity;
+    this.id = id;
+  }
+}
+
+/**
+ * The database holds a newer store schema than this version of the library
+ * knows (another app instance was upgraded first): writing to it could
+ * corrupt data the newer code relies on, so the store refuses to start.
+ */
+export class StoreSchemaError extends ChatKitRxError {
+  override readonly name: string = "StoreSchemaError";
+  readonly schema: string;
+  readonly found: number;
+  readonly known: number;
+
+  constructor(schema: string, found: number, known: number) {
+    super(
+      `schema "${schema}" is at store version ${found}, but this chatkit-rx knows versions up to ${known}: ` +
+        `upgrade chatkit-rx in this app instance`,
+    );
+    this.schema = schema;
+    this.found = found;
+    this.known = known;
+  }
+}
+
+/**
  * An action's payload does not match the schema given to `ofActionType`
  * (the browser sent it, so it may be anything). `issues` are zod's, with
  * paths written from the action, e.g. `payload.tags.1`.

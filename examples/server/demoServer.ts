@@ -1,6 +1,8 @@
 /**
  * A ChatKit server you can point the ChatKit web component at, with no API
- * key: an in-memory store and a scripted "model".
+ * key: a scripted "model", and threads kept in embedded PostgreSQL (PGlite in
+ * `.data/chatkit`, git-ignored; `DATABASE_URL` switches to a server) when
+ * run with `npm start`, in memory when tests start it.
  *
  * - `respond` streams the seed's channel-message widget, its text arriving
  *   token by token (accumulateText → renderTemplate → toThreadEvents), then
@@ -19,6 +21,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Pool } from "pg";
 import {
   asyncScheduler,
   concat,
@@ -38,6 +43,10 @@ import { respond as agentRespond } from "../agents/respond";
 import {
   ChatKitServer,
   MemoryStore,
+  PostgresStore,
+  fromPGlite,
+  fromPgPool,
+  type Store,
   ofActionType,
   toNodeHandler,
   accumulateText,
@@ -123,6 +132,8 @@ export interface DemoServerConfig {
   readonly scheduler?: SchedulerLike;
   /** Called when the token stream stops (done or cancelled): lets tests see that a disconnect stops the "model". */
   readonly onModelStopped?: () => void;
+  /** Where threads live. Default a `MemoryStore` (gone on exit); `npm start` keeps them in PostgreSQL. */
+  readonly store?: Store<DemoContext>;
   /** Who answers: the scripted model (default), or the seed's agent on the OpenAI API (needs `OPENAI_API_KEY`). */
   readonly model?: "scripted" | "openai";
 }
@@ -131,7 +142,7 @@ export interface DemoServerConfig {
 export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<DemoContext> {
   const delay = config.tokenDelayMs ?? 40;
   const scheduler = config.scheduler ?? asyncScheduler;
-  const store = new MemoryStore<DemoContext>();
+  const store = config.store ?? new MemoryStore<DemoContext>();
 
   const scriptedRespond = (
     thread: ThreadMetadata,
@@ -264,8 +275,16 @@ if (require.main === module) {
     console.error(`PORT must be a port number, got ${process.env["PORT"]}`);
     process.exit(1);
   }
+  // Embedded PostgreSQL (PGlite) in a git-ignored data directory, so a restart keeps every thread;
+  // DATABASE_URL switches to a PostgreSQL server.
+  const databaseUrl = process.env["DATABASE_URL"];
+  const store = new PostgresStore<DemoContext>({
+    driver: databaseUrl
+      ? fromPgPool(new Pool({ connectionString: databaseUrl }))
+      : fromPGlite(new PGlite(process.env["CHATKIT_DATA_DIR"] ?? join(__dirname, "../../.data/chatkit"))),
+  });
   const model = process.env["OPENAI_API_KEY"] ? "openai" : "scripted";
-  startDemoServer({ port, model }).then(
+  startDemoServer({ port, model, store }).then(
     ({ url }) =>
       console.log(
         `ChatKit demo server listening on ${url} (POST ChatKit requests here); ` +

@@ -484,7 +484,7 @@ export class ChatKitServer<TContext = unknown> {
           return this.#holding(thread.id, (turn) =>
             concat(
               defer(async () => {
-                await this.store.saveThread(thread, context);
+                await this.store.createThread(thread, context);
                 return { type: "thread.created", thread: this.#threadResponse(thread) } as const;
               }),
               this.#respondTo(

@@ -7,7 +7,21 @@ export interface PageRequest {
   readonly limit: number;
   readonly order: "asc" | "desc";
   readonly after?: string | undefined;
+  /**
+   * Items only: leave out hidden items (`hidden_context_item`,
+   * `sdk_hidden_context`) before counting to `limit`, so a page the client
+   * sees is full whenever `has_more` is true. The cursor may still name a
+   * hidden item.
+   */
+  readonly visibleOnly?: boolean | undefined;
 }
+
+/**
+ * Who owns a thread, read from the request context (for example
+ * `(context) => context.userId`). A store given one scopes every thread to
+ * its owner; without one, every caller shares one space.
+ */
+export type OwnerOf<TContext> = (context: TContext) => string;
 
 /**
  * Where a ChatKit server keeps threads and their items. Shaped like the
@@ -16,13 +30,28 @@ export interface PageRequest {
  * `process` (the user, a tenant...), so a store can scope data by it.
  *
  * Contract (run `runStoreContract` against an implementation to check it):
+ * - Owners: a store given an {@link OwnerOf} function stamps each thread with
+ *   its creator's owner. For any other owner the thread and its items do not
+ *   exist: reads and item writes reject with `StoreNotFoundError`, deletes
+ *   are no-ops, `loadThreads` lists only the caller's threads, and a cursor
+ *   from another owner's listing is not found. Nothing is changed, nothing
+ *   revealed.
  * - `load*` of an unknown thread or item rejects with `StoreNotFoundError`;
  *   so do item writes to an unknown thread, and an `after` cursor that
- *   names no entry.
- * - Items keep insertion order; `addThreadItem` and `saveItem` of an id
- *   already in the thread replace it in place (so saving twice is safe);
- *   `saveItem` of a new id appends.
- * - Threads list by `created_at` (ties: insertion order); `desc` is newest first.
+ *   names no entry of the list being paged.
+ * - Ids are unique in the whole store, across owners: `createThread` of an
+ *   id that exists rejects with `StoreConflictError`; `saveThread` replaces
+ *   the caller's thread (or creates it if the id is free everywhere, and
+ *   rejects with `StoreNotFoundError` if another owner holds it). An item id
+ *   belongs to one thread for ever: `addThreadItem`/`saveItem` of an id
+ *   already in the same thread replace it in place (so saving twice is
+ *   safe); of an id held by another thread they reject with
+ *   `StoreConflictError` and change nothing.
+ * - Items keep insertion order (the order the server saved them, which is
+ *   the order the client saw them stream; their `created_at` is whatever
+ *   the handler wrote). `saveItem` of a new id appends.
+ * - Threads list by `created_at` (ties: insertion order); `desc` is newest
+ *   first. A thread's `created_at` must be an ISO date (`TypeError` if not).
  * - Deleting what is not there is a no-op; deleting a thread deletes its items.
  * - What is returned is a copy: mutating it does not change the store, and
  *   mutating a value after saving it does not either.
@@ -34,7 +63,9 @@ export interface Store<TContext = unknown> {
   generateItemId(itemType: IdItemType, thread: ThreadMetadata, context: TContext): string;
 
   loadThread(threadId: string, context: TContext): Promise<ThreadMetadata>;
-  /** Creates or replaces the thread's metadata (its items are untouched). */
+  /** Creates a thread owned by the caller; rejects with `StoreConflictError` if its id exists (for any owner). */
+  createThread(thread: ThreadMetadata, context: TContext): Promise<void>;
+  /** Replaces the caller's thread metadata (its items are untouched); see the contract for unknown ids. */
   saveThread(thread: ThreadMetadata, context: TContext): Promise<void>;
   loadThreads(page: PageRequest, context: TContext): Promise<Page<ThreadMetadata>>;
   deleteThread(threadId: string, context: TContext): Promise<void>;

@@ -1,8 +1,16 @@
-import { isDeepStrictEqual } from "node:util";
-
-import type { ThreadItem, ThreadMetadata } from "../events/threadItems";
-import { StoreNotFoundError } from "../errors";
 import type { Store } from "./Store";
+import {
+  check,
+  equal,
+  ids,
+  message,
+  note,
+  rejectsConflict,
+  rejectsNotFound,
+  rejectsTypeError,
+  thread,
+} from "./storeContractChecks";
+import { runStoreIsolationContract } from "./storeIsolationContract";
 
 /**
  * The test functions the contract needs, so it runs under Jest, Vitest or
@@ -19,54 +27,15 @@ export interface StoreContractConfig<TContext> {
   readonly makeStore: () => Store<TContext> | Promise<Store<TContext>>;
   /** The context passed to every call. */
   readonly context: TContext;
+  /**
+   * Another user's context. With it the isolation cases run too: the store
+   * must keep `context`'s threads invisible to it. Leave it out only for a
+   * store configured as one shared space.
+   */
+  readonly otherContext?: TContext | undefined;
 }
 
-class ContractViolation extends Error {
-  override readonly name = "ContractViolation";
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new ContractViolation(message);
-}
-
-function plain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
-
-function equal(actual: unknown, expected: unknown, what: string): void {
-  check(
-    // Through JSON: stores may return objects of another realm (structuredClone under a test VM) or class instances.
-    isDeepStrictEqual(plain(actual), plain(expected)),
-    `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
-  );
-}
-
-async function rejectsNotFound(promise: Promise<unknown>, what: string): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    check(
-      error instanceof StoreNotFoundError,
-      `${what}: expected a StoreNotFoundError, got ${String(error)}`,
-    );
-    return;
-  }
-  throw new ContractViolation(`${what}: expected a StoreNotFoundError, but it resolved`);
-}
-
-function thread(id: string, createdAt: string): ThreadMetadata {
-  return { id, created_at: createdAt, status: { type: "active" } };
-}
-
-function note(threadId: string, id: string, content = id): ThreadItem {
-  return {
-    type: "hidden_context_item",
-    id,
-    thread_id: threadId,
-    created_at: "2025-01-01T00:00:00.000Z",
-    content,
-  };
-}
+const T0 = "2025-01-01T00:00:00.000Z";
 
 /**
  * The behaviour every {@link Store} must have for `ChatKitServer` to work
@@ -76,11 +45,15 @@ function note(threadId: string, id: string, content = id): ThreadItem {
  *
  * @example
  * ```ts
- * runStoreContract("PostgresStore", { makeStore: () => new PostgresStore(pool), context: {} }, { describe, it });
+ * runStoreContract(
+ *   "PostgresStore",
+ *   { makeStore: () => makeStore(), context: { userId: "alice" }, otherContext: { userId: "bob" } },
+ *   { describe, it },
+ * );
  * ```
  *
  * @param name Names the `describe` block.
- * @param config Makes fresh stores; the context to use.
+ * @param config Makes fresh stores; the contexts to use.
  * @param runner The test framework's `describe` and `it`.
  */
 export function runStoreContract<TContext>(
@@ -94,24 +67,45 @@ export function runStoreContract<TContext>(
   describe(`Store contract: ${name}`, () => {
     it("generates distinct, prefixed ids", async () => {
       const store = await config.makeStore();
-      const t = thread("thr_a", "2025-01-01T00:00:00.000Z");
-      const ids = new Set<string>();
-      for (let i = 0; i < 50; i++) ids.add(store.generateItemId("message", t, context));
-      equal(ids.size, 50, "50 message ids");
+      const t = thread("thr_a", T0);
+      const made = new Set<string>();
+      for (let i = 0; i < 50; i++) made.add(store.generateItemId("message", t, context));
+      equal(made.size, 50, "50 message ids");
       check(store.generateThreadId(context).startsWith("thr_"), "thread ids start with thr_");
       check(store.generateItemId("message", t, context).startsWith("msg_"), "message ids start with msg_");
     });
 
-    it("saves, loads and replaces thread metadata", async () => {
+    it("creates, loads and replaces thread metadata; saveThread of a free id creates it", async () => {
       const store = await config.makeStore();
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
-      equal(
-        await store.loadThread("thr_a", context),
-        thread("thr_a", "2025-01-01T00:00:00.000Z"),
-        "loaded thread",
+      await store.createThread(thread("thr_a", T0), context);
+      equal(await store.loadThread("thr_a", context), thread("thr_a", T0), "loaded thread");
+      await store.saveThread({ ...thread("thr_a", T0), title: "Renamed" }, context);
+      equal((await store.loadThread("thr_a", context)).title, "Renamed", "title after a save");
+      await store.saveThread(thread("thr_b", T0), context);
+      equal(await store.loadThread("thr_b", context), thread("thr_b", T0), "thread made by saveThread");
+    });
+
+    it("keeps only the metadata of a Thread passed with its items", async () => {
+      const store = await config.makeStore();
+      const withItems = { ...thread("thr_a", T0), items: { data: [], has_more: false } };
+      await store.createThread(withItems, context);
+      equal(await store.loadThread("thr_a", context), thread("thr_a", T0), "loaded thread");
+    });
+
+    it("refuses to create a thread whose id exists, and changes nothing", async () => {
+      const store = await config.makeStore();
+      await store.createThread({ ...thread("thr_a", T0), title: "First" }, context);
+      await rejectsConflict(
+        store.createThread({ ...thread("thr_a", T0), title: "Second" }, context),
+        "createThread of an existing id",
       );
-      await store.saveThread({ ...thread("thr_a", "2025-01-01T00:00:00.000Z"), title: "Renamed" }, context);
-      equal((await store.loadThread("thr_a", context)).title, "Renamed", "title after a second save");
+      equal((await store.loadThread("thr_a", context)).title, "First", "title after the conflict");
+    });
+
+    it("rejects a thread whose created_at is not a date with a TypeError", async () => {
+      const store = await config.makeStore();
+      await rejectsTypeError(store.createThread(thread("thr_a", "yesterday"), context), "createThread");
+      await rejectsNotFound(store.loadThread("thr_a", context), "the refused thread");
     });
 
     it("rejects unknown threads and items with StoreNotFoundError", async () => {
@@ -125,45 +119,78 @@ export function runStoreContract<TContext>(
         store.addThreadItem("thr_missing", note("thr_missing", "hcx_1"), context),
         "addThreadItem",
       );
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
+      await rejectsNotFound(store.saveItem("thr_missing", note("thr_missing", "hcx_1"), context), "saveItem");
+      await store.createThread(thread("thr_a", T0), context);
       await rejectsNotFound(store.loadItem("thr_a", "msg_missing", context), "loadItem");
       await rejectsNotFound(
         store.loadThreadItems("thr_a", { limit: 10, order: "asc", after: "msg_missing" }, context),
-        "an unknown cursor",
+        "an unknown item cursor",
+      );
+      await rejectsNotFound(
+        store.loadThreads({ limit: 10, order: "asc", after: "thr_missing" }, context),
+        "an unknown thread cursor",
       );
     });
 
     it("keeps items in insertion order and paginates both ways", async () => {
       const store = await config.makeStore();
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_a", T0), context);
       for (const id of ["i1", "i2", "i3", "i4", "i5"])
         await store.addThreadItem("thr_a", note("thr_a", id), context);
       const first = await store.loadThreadItems("thr_a", { limit: 2, order: "asc" }, context);
-      equal(
-        first.data.map((item) => item.id),
-        ["i1", "i2"],
-        "first asc page",
-      );
+      equal(ids(first), ["i1", "i2"], "first asc page");
       equal([first.has_more, first.after], [true, "i2"], "has_more/after of the first page");
       const second = await store.loadThreadItems("thr_a", { limit: 2, order: "asc", after: "i2" }, context);
-      equal(
-        second.data.map((item) => item.id),
-        ["i3", "i4"],
-        "second asc page",
-      );
+      equal(ids(second), ["i3", "i4"], "second asc page");
       const last = await store.loadThreadItems("thr_a", { limit: 2, order: "asc", after: "i4" }, context);
-      equal([last.data.map((item) => item.id), last.has_more], [["i5"], false], "last asc page");
+      equal([ids(last), last.has_more, last.after], [["i5"], false, undefined], "last asc page");
       const desc = await store.loadThreadItems("thr_a", { limit: 3, order: "desc" }, context);
-      equal(
-        desc.data.map((item) => item.id),
-        ["i5", "i4", "i3"],
-        "first desc page",
+      equal(ids(desc), ["i5", "i4", "i3"], "first desc page");
+      const descRest = await store.loadThreadItems(
+        "thr_a",
+        { limit: 3, order: "desc", after: "i3" },
+        context,
       );
+      equal([ids(descRest), descRest.has_more], [["i2", "i1"], false], "second desc page");
+    });
+
+    it("leaves hidden items out before the limit when asked for visible items only", async () => {
+      const store = await config.makeStore();
+      await store.createThread(thread("thr_a", T0), context);
+      const items = [
+        message("thr_a", "m1"),
+        note("thr_a", "h1"),
+        note("thr_a", "h2"),
+        message("thr_a", "m2"),
+        note("thr_a", "h3"),
+        message("thr_a", "m3"),
+        note("thr_a", "h4"),
+      ];
+      for (const item of items) await store.addThreadItem("thr_a", item, context);
+      const visible = { limit: 2, order: "asc", visibleOnly: true } as const;
+      const first = await store.loadThreadItems("thr_a", visible, context);
+      equal([ids(first), first.has_more, first.after], [["m1", "m2"], true, "m2"], "first visible page");
+      const rest = await store.loadThreadItems("thr_a", { ...visible, after: "m2" }, context);
+      equal(
+        [ids(rest), rest.has_more],
+        [["m3"], false],
+        "a trailing hidden item does not make has_more true",
+      );
+      const fromHidden = await store.loadThreadItems("thr_a", { ...visible, after: "h1" }, context);
+      equal(ids(fromHidden), ["m2", "m3"], "a hidden item as cursor");
+      const desc = await store.loadThreadItems(
+        "thr_a",
+        { limit: 2, order: "desc", visibleOnly: true },
+        context,
+      );
+      equal([ids(desc), desc.has_more], [["m3", "m2"], true], "first visible desc page");
+      const all = await store.loadThreadItems("thr_a", { limit: 3, order: "asc" }, context);
+      equal(ids(all), ["m1", "h1", "h2"], "without visibleOnly hidden items count");
     });
 
     it("replaces an item in place on a second add or save, appends a new one on save", async () => {
       const store = await config.makeStore();
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_a", T0), context);
       await store.addThreadItem("thr_a", note("thr_a", "i1"), context);
       await store.addThreadItem("thr_a", note("thr_a", "i2"), context);
       await store.addThreadItem("thr_a", note("thr_a", "i1", "again"), context);
@@ -182,48 +209,86 @@ export function runStoreContract<TContext>(
       equal(await store.loadItem("thr_a", "i2", context), note("thr_a", "i2", "saved"), "loadItem");
     });
 
+    it("refuses an item id that another thread holds, and changes neither thread", async () => {
+      const store = await config.makeStore();
+      await store.createThread(thread("thr_a", T0), context);
+      await store.createThread(thread("thr_b", T0), context);
+      await store.addThreadItem("thr_a", note("thr_a", "i1", "in a"), context);
+      await rejectsConflict(
+        store.addThreadItem("thr_b", note("thr_b", "i1", "in b"), context),
+        "addThreadItem",
+      );
+      await rejectsConflict(store.saveItem("thr_b", note("thr_b", "i1", "in b"), context), "saveItem");
+      equal(
+        await store.loadItem("thr_a", "i1", context),
+        note("thr_a", "i1", "in a"),
+        "the first thread's item",
+      );
+      equal(
+        ids(await store.loadThreadItems("thr_b", { limit: 10, order: "asc" }, context)),
+        [],
+        "thr_b's items",
+      );
+      await store.deleteThreadItem("thr_b", "i1", context);
+      equal(
+        await store.loadItem("thr_a", "i1", context),
+        note("thr_a", "i1", "in a"),
+        "after a delete via thr_b",
+      );
+      await store.deleteThread("thr_a", context);
+      await store.addThreadItem("thr_b", note("thr_b", "i1", "in b"), context);
+      equal(await store.loadItem("thr_b", "i1", context), note("thr_b", "i1", "in b"), "the id once freed");
+    });
+
     it("lists threads by created_at, newest first for desc", async () => {
       const store = await config.makeStore();
-      await store.saveThread(thread("thr_b", "2025-01-02T00:00:00.000Z"), context);
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
-      await store.saveThread(thread("thr_c", "2025-01-03T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_b", "2025-01-02T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_c", "2025-01-03T00:00:00.000Z"), context);
       const desc = await store.loadThreads({ limit: 2, order: "desc" }, context);
-      equal(
-        desc.data.map((t) => t.id),
-        ["thr_c", "thr_b"],
-        "desc page",
-      );
-      equal(desc.has_more, true, "has_more");
+      equal(ids(desc), ["thr_c", "thr_b"], "desc page");
+      equal([desc.has_more, desc.after], [true, "thr_b"], "has_more/after");
       const rest = await store.loadThreads({ limit: 2, order: "desc", after: "thr_b" }, context);
-      equal(
-        rest.data.map((t) => t.id),
-        ["thr_a"],
-        "next desc page",
-      );
+      equal([ids(rest), rest.has_more], [["thr_a"], false], "next desc page");
       const asc = await store.loadThreads({ limit: 5, order: "asc" }, context);
-      equal(
-        asc.data.map((t) => t.id),
-        ["thr_a", "thr_b", "thr_c"],
-        "asc",
-      );
+      equal(ids(asc), ["thr_a", "thr_b", "thr_c"], "asc");
+    });
+
+    it("breaks created_at ties by insertion order, not by id, across pages", async () => {
+      const store = await config.makeStore();
+      for (const id of ["thr_z", "thr_m", "thr_a", "thr_q"])
+        await store.createThread(thread(id, T0), context);
+      await store.saveThread({ ...thread("thr_z", T0), title: "renamed: keeps its place" }, context);
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let guard = 0; guard < 10; guard++) {
+        const page = await store.loadThreads({ limit: 1, order: "asc", after }, context);
+        seen.push(...ids(page));
+        if (!page.has_more) break;
+        after = page.after;
+      }
+      equal(seen, ["thr_z", "thr_m", "thr_a", "thr_q"], "asc, one per page");
+      const desc = await store.loadThreads({ limit: 2, order: "desc", after: "thr_a" }, context);
+      equal(ids(desc), ["thr_m", "thr_z"], "desc after a tie");
     });
 
     it("deletes items and threads (with their items); deleting what is absent is a no-op", async () => {
       const store = await config.makeStore();
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_a", T0), context);
       await store.addThreadItem("thr_a", note("thr_a", "i1"), context);
       await store.addThreadItem("thr_a", note("thr_a", "i2"), context);
       await store.deleteThreadItem("thr_a", "i1", context);
       await store.deleteThreadItem("thr_a", "i_absent", context);
+      await store.deleteThreadItem("thr_absent", "i2", context);
       equal(
-        (await store.loadThreadItems("thr_a", { limit: 10, order: "asc" }, context)).data.map((i) => i.id),
+        ids(await store.loadThreadItems("thr_a", { limit: 10, order: "asc" }, context)),
         ["i2"],
         "after deleting i1",
       );
       await store.deleteThread("thr_a", context);
       await store.deleteThread("thr_absent", context);
       await rejectsNotFound(store.loadThread("thr_a", context), "a deleted thread");
-      await store.saveThread(thread("thr_a", "2025-01-01T00:00:00.000Z"), context);
+      await store.createThread(thread("thr_a", T0), context);
       equal(
         (await store.loadThreadItems("thr_a", { limit: 10, order: "asc" }, context)).data,
         [],
@@ -233,8 +298,8 @@ export function runStoreContract<TContext>(
 
     it("hands out copies: mutating what was saved or loaded does not change the store", async () => {
       const store = await config.makeStore();
-      const t = thread("thr_a", "2025-01-01T00:00:00.000Z");
-      await store.saveThread(t, context);
+      const t = thread("thr_a", T0);
+      await store.createThread(t, context);
       t.title = "mutated after save";
       (await store.loadThread("thr_a", context)).title = "mutated after load";
       equal((await store.loadThread("thr_a", context)).title, undefined, "title");
@@ -245,5 +310,9 @@ export function runStoreContract<TContext>(
       (loaded as { content: unknown }).content = "mutated too";
       equal(await store.loadItem("thr_a", "i1", context), note("thr_a", "i1", "original"), "item");
     });
+
+    if (config.otherContext !== undefined) {
+      runStoreIsolationContract(config.makeStore, context, config.otherContext, runner);
+    }
   });
 }

@@ -1,0 +1,61 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Pool } from "pg";
+
+import { fromPGlite } from "../../lib/stores/postgres/fromPGlite";
+import { fromPgPool } from "../../lib/stores/postgres/fromPgPool";
+import type { SqlDriver } from "../../lib/stores/postgres/SqlDriver";
+
+/**
+ * A database for store specs: one per spec file (PGlite takes seconds to
+ * start), with a fresh schema per store so each test starts empty.
+ */
+export interface TestDatabase {
+  readonly name: string;
+  /** A connection to the database; each call on a server is a new pool, like another process would have. */
+  driver(): SqlDriver;
+  /** A schema name nobody has used yet. */
+  freshSchema(): string;
+  close(): Promise<void>;
+}
+
+let schemas = 0;
+const freshSchema = (): string => `spec_${process.pid}_${Date.now().toString(36)}_${++schemas}`;
+
+/** An in-memory PGlite; every driver shares the one instance (one connection). */
+export async function pgliteDatabase(): Promise<TestDatabase> {
+  const db = await PGlite.create();
+  return {
+    name: "PGlite (in memory)",
+    driver: () => fromPGlite(db),
+    freshSchema,
+    close: () => db.close(),
+  };
+}
+
+/** The PostgreSQL server at `url`; dropping the schemas this file made on close. */
+export function serverDatabase(url: string): TestDatabase {
+  const pools: Pool[] = [];
+  const made: string[] = [];
+  return {
+    name: "PostgreSQL server (DATABASE_URL)",
+    driver: () => {
+      const pool = new Pool({ connectionString: url, max: 4 });
+      pools.push(pool);
+      return fromPgPool(pool);
+    },
+    freshSchema: () => {
+      const schema = freshSchema();
+      made.push(schema);
+      return schema;
+    },
+    async close() {
+      const pool = new Pool({ connectionString: url, max: 1 });
+      try {
+        for (const schema of made) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await pool.end();
+        await Promise.all(pools.map((p) => p.end()));
+      }
+    },
+  };
+}
