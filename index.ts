@@ -150,6 +150,13 @@ export {
   ClientToolCallItemSchema,
   TaskItemSchema,
   WorkflowItemSchema,
+  GeneratedImageSchema,
+  GeneratedImageItemSchema,
+  StructuredInputAnswerSchema,
+  StructuredInputMultipleChoiceSchema,
+  StructuredInputFreeformSchema,
+  StructuredInputSchema,
+  StructuredInputItemSchema,
   HiddenContextItemSchema,
   SDKHiddenContextItemSchema,
   EndOfTurnItemSchema,
@@ -180,6 +187,13 @@ export type {
   ClientToolCallItem,
   TaskItem,
   WorkflowItem,
+  GeneratedImage,
+  GeneratedImageItem,
+  StructuredInputAnswer,
+  StructuredInputMultipleChoice,
+  StructuredInputFreeform,
+  StructuredInput,
+  StructuredInputItem,
   HiddenContextItem,
   SDKHiddenContextItem,
   EndOfTurnItem,
@@ -212,6 +226,7 @@ export {
   WorkflowTaskAddedSchema,
   WorkflowTaskUpdatedSchema,
   WorkflowUpdateSchema,
+  GeneratedImageUpdatedSchema,
   ThreadItemUpdateSchema,
   ThreadCreatedEventSchema,
   ThreadUpdatedEventSchema,
@@ -236,6 +251,7 @@ export type {
   WorkflowTaskAdded,
   WorkflowTaskUpdated,
   WorkflowUpdate,
+  GeneratedImageUpdated,
   ThreadItemUpdate,
   ThreadCreatedEvent,
   ThreadUpdatedEvent,
@@ -253,8 +269,8 @@ export type {
   ThreadStreamEventType,
 } from "./lib/events/threadEvents";
 export { serializeEvent } from "./lib/events/serializeEvent";
-export { defaultGenerateId, ID_PREFIXES } from "./lib/ids";
-export type { IdGenerator, IdItemType } from "./lib/ids";
+export { createIdGenerator, defaultGenerateId, ID_ALPHABET, ID_PREFIXES } from "./lib/ids";
+export type { IdGenerator, IdGeneratorConfig, IdItemType } from "./lib/ids";
 
 // Client-side reducers: rebuild what the browser holds.
 export { applyWidgetUpdate } from "./lib/reducer/applyWidgetUpdate";
@@ -313,6 +329,7 @@ export type { PersistEventsConfig } from "./lib/server/persistEvents";
 export { ofActionType } from "./lib/server/ofActionType";
 export type { TypedAction } from "./lib/server/ofActionType";
 export { applyFormValues } from "./lib/server/applyFormValues";
+export { answerStructuredInput } from "./lib/server/addStructuredInput";
 export { toNodeHandler } from "./lib/server/toNodeHandler";
 export { toFetchHandler } from "./lib/server/toFetchHandler";
 export type { HttpHandlerConfig } from "./lib/server/http/config";
@@ -323,6 +340,7 @@ export {
   ChatKitRequestSchema,
   UserMessageInputSchema,
   ActionSchema,
+  StructuredInputSubmissionSchema,
   STREAMING_REQUEST_TYPES,
   isStreamingRequest,
 } from "./lib/server/requests";
@@ -333,4 +351,6 @@ export type {
   NonStreamingRequest,
   UserMessageInput,
   Action,
+  StructuredInputSubmission,
+  ThreadsAddStructuredInputRequest,
 } from "./lib/server/requests";

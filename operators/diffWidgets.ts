@@ -21,10 +21,22 @@ export interface DiffWidgetsConfig {
    * (clients older than component updates only need text deltas and roots).
    */
   readonly componentUpdates?: boolean | undefined;
+  /**
+   * Send the end of a text's streaming (`streaming: true` becoming `false`,
+   * the value grown or not) as a `widget.streaming_text.value_delta` with
+   * `done: true`, instead of a component or root update. Default `false`:
+   * the reference SDK sends a root update there, and no published client
+   * promises to change a component on `done`; a client that only appends
+   * `delta` to `value` would keep `streaming: true` for good. Enable it only
+   * for a client that turns `streaming` off on a done delta, as
+   * `applyWidgetUpdate` does.
+   */
+  readonly doneDeltaEndsStreaming?: boolean | undefined;
 }
 
 interface DiffContext {
   readonly componentUpdates: boolean;
+  readonly doneDeltaEndsStreaming: boolean;
   readonly prev: WidgetNode;
   readonly next: WidgetNode;
   readonly updates: WidgetUpdate[];
@@ -51,16 +63,6 @@ function isStreamingText(node: WidgetNode): boolean {
 }
 
 /**
- * The text delta that turns `prev` into `next` (both streaming texts with
- * the same id, all other props equal): `null` if there is nothing to send,
- * `false` if a delta cannot express the change.
- *
- * The reducer appends the delta and, when `done`, turns `streaming: true`
- * into `streaming: false`; nothing else. So `streaming` may stay as it is,
- * or go from `true` to `false` (a done delta, possibly empty); any other
- * change of it (switched on, or removed) is not a text delta.
- */
-/**
  * `after.startsWith(before)`, fast: V8's `startsWith` compares character by
  * character (measured: 44 µs on a 52 KB text, the largest cost of a 16k-token
  * stream), while `===` on a slice compares the flat strings' memory at once (0.8 µs).
@@ -69,7 +71,24 @@ function isPrefix(before: string, after: string): boolean {
   return after.slice(0, before.length) === before;
 }
 
-function textDelta(prev: WidgetNode, next: WidgetNode): { delta: string; done: boolean } | null | false {
+/**
+ * The text delta that turns `prev` into `next` (both streaming texts with
+ * the same id, all other props equal): `null` if there is nothing to send,
+ * `false` if a delta cannot express the change.
+ *
+ * A client appends the delta to `value`; nothing more is promised. So by
+ * default `streaming` must stay as it is, and `done` is what the reference
+ * computes, `not component.streaming` of the new state (it tells a client
+ * nothing it must act on). With `doneDeltaEndsStreaming`, `streaming` may
+ * also go from `true` to `false` in a done delta (possibly empty), for a
+ * client that turns it off on `done`; any other change of it (switched on,
+ * or removed) is never a text delta.
+ */
+function textDelta(
+  prev: WidgetNode,
+  next: WidgetNode,
+  doneDeltaEndsStreaming: boolean,
+): { delta: string; done: boolean } | null | false {
   const before = prev["value"] as string;
   const after = next["value"] as string;
   const wasStreaming = prev["streaming"];
@@ -86,7 +105,7 @@ function textDelta(prev: WidgetNode, next: WidgetNode): { delta: string; done: b
   if (jsonEqual(wasStreaming, isStreaming)) {
     return delta === "" ? null : { delta, done: isStreaming !== true };
   }
-  if (wasStreaming === true && isStreaming === false) return { delta, done: true };
+  if (doneDeltaEndsStreaming && wasStreaming === true && isStreaming === false) return { delta, done: true };
   return false;
 }
 
@@ -103,7 +122,7 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
   const text = id !== undefined && isStreamingText(prev) && isStreamingText(next);
   let handled = propsEqual(prev, next, text ? "text" : "children");
   if (handled && text) {
-    const change = textDelta(prev, next);
+    const change = textDelta(prev, next, ctx.doneDeltaEndsStreaming);
     if (change === false || (change !== null && ctx.exact && !isUnique(ctx, id))) {
       handled = false;
     } else if (change !== null) {
@@ -138,6 +157,7 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
 function walk(prev: WidgetNode, next: WidgetNode, config: DiffWidgetsConfig, exact: boolean) {
   const ctx: DiffContext = {
     componentUpdates: config.componentUpdates === true,
+    doneDeltaEndsStreaming: config.doneDeltaEndsStreaming === true,
     prev,
     next,
     updates: [],
@@ -173,9 +193,13 @@ function diffChildren(prev: unknown, next: unknown, ctx: DiffContext): boolean {
  * applies them in order (see `applyWidgetUpdate`).
  *
  * - A `Text`/`Markdown` with an `id` whose string `value` grew (and whose
- *   other props did not change) gets a `widget.streaming_text.value_delta`;
- *   `done` is `true` unless it is still `streaming: true`. When `streaming`
- *   goes from `true` to `false` without growth, the delta is `""`.
+ *   other props, `streaming` included, did not change) gets a
+ *   `widget.streaming_text.value_delta`; `done` is `true` unless it is
+ *   still `streaming: true`, as the reference computes it. A client that
+ *   only appends `delta` to `value` follows every state.
+ * - With `doneDeltaEndsStreaming`, `streaming` going from `true` to `false`
+ *   is a done delta too (`""` without growth) rather than a component or
+ *   root update.
  * - With `componentUpdates`, any other change inside a component with an
  *   `id` (same type, same id, same position in both states) is sent as one
  *   `widget.component.updated` for the smallest such component.

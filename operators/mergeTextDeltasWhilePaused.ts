@@ -1,8 +1,9 @@
 import { isObservable, Observable } from "rxjs";
 import type { MonoTypeOperatorFunction } from "rxjs";
 
-import { Outbox } from "../lib/events/Outbox";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "../lib/events/PendingDeltas";
+import { LinkedSubscriber } from "./internal/LinkedSubscriber";
+import { Outbox } from "./internal/Outbox";
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /**
@@ -47,7 +48,8 @@ import type { ThreadStreamEvent } from "../lib/events/threadEvents";
  *   an `id`) to keep a stalled client cheap.
  * - Completion and source errors (and malformed events, such as `null`)
  *   wait until everything held has been sent, then complete or error.
- *   Unsubscribing drops what is held.
+ *   Unsubscribing drops what is held and stops both inputs at once, even
+ *   a synchronous one that is still inside its `subscribe`.
  * - `paused` is subscribed before the source, so a `BehaviorSubject(true)`
  *   holds back even the first event. Repeated values are harmless. When
  *   `paused` completes nothing can resume the stream any more, so it
@@ -92,52 +94,48 @@ export function mergeTextDeltasWhilePaused(
         if (held.end(end)) held.send();
       };
 
-      const demand = paused.subscribe({
-        next: (value) => {
-          isPaused = value;
-          if (!value) held.send();
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          isPaused = false;
-          held.send();
-        },
-      });
-      if (subscriber.closed) return demand;
+      // Both inputs are linked to `subscriber` before they run, so
+      // unsubscribing stops even a synchronous one.
+      paused.subscribe(
+        new LinkedSubscriber<boolean>(subscriber, {
+          next: (value) => {
+            isPaused = value;
+            if (!value) held.send();
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => {
+            isPaused = false;
+            held.send();
+          },
+        }),
+      );
+      if (subscriber.closed) return;
 
-      const upstream = source.subscribe({
-        next: (event) => {
-          if (subscriber.closed || held.isEnding) return;
-          try {
-            const target = textTarget(event);
-            if (target !== undefined && (isPaused || !pending.isEmpty)) {
-              pending.add(event as TextDeltaEvent, target);
-            } else {
-              // Not paused and no text pending: nothing to merge with, so it
-              // joins the queue as it is (the queue is usually empty).
-              pending.drainInto(held.queue);
-              held.queue.push(event);
+      source.subscribe(
+        new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
+          next: (event) => {
+            if (held.isEnding) return;
+            try {
+              const target = textTarget(event);
+              if (target !== undefined && (isPaused || !pending.isEmpty)) {
+                pending.add(event as TextDeltaEvent, target);
+              } else {
+                // Not paused and no text pending: nothing to merge with, so it
+                // joins the queue as it is (the queue is usually empty).
+                pending.drainInto(held.queue);
+                held.queue.push(event);
+              }
+            } catch (err: unknown) {
+              // A malformed event: fail loudly (after what is held) instead of
+              // letting RxJS report it as unhandled and go on.
+              endAfterHeld(() => subscriber.error(err));
+              return;
             }
-          } catch (err: unknown) {
-            // A malformed event: fail loudly (after what is held) instead of
-            // letting RxJS report it as unhandled and go on.
-            endAfterHeld(() => subscriber.error(err));
-            return;
-          }
-          held.send();
-        },
-        error: (err: unknown) => {
-          endAfterHeld(() => subscriber.error(err));
-        },
-        complete: () => {
-          endAfterHeld(() => subscriber.complete());
-        },
-      });
-
-      return () => {
-        held.clear();
-        demand.unsubscribe();
-        upstream.unsubscribe();
-      };
+            held.send();
+          },
+          error: (err: unknown) => endAfterHeld(() => subscriber.error(err)),
+          complete: () => endAfterHeld(() => subscriber.complete()),
+        }),
+      );
     });
 }

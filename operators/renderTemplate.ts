@@ -2,6 +2,7 @@ import { animationFrameScheduler, map, Observable } from "rxjs";
 import type { OperatorFunction, SchedulerLike, Subscription } from "rxjs";
 
 import type { WidgetRoot } from "../widgets/components";
+import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 
 /** Anything that turns data into a widget root, such as a loaded `.widget` template. */
 export interface WidgetBuilder<T> {
@@ -52,6 +53,8 @@ export interface RenderTemplateConfig {
  *   value's index in the source. Whatever they throw (a
  *   `WidgetTemplateError` from `build`, say) reaches the subscriber as the
  *   error, unchanged.
+ * - Unsubscribing stops the source at once, even a synchronous one that
+ *   is still inside its `subscribe`, and cancels the pending frame.
  *
  * ## Example
  *
@@ -139,7 +142,7 @@ export function renderTemplate<TData, TIn = TData>(
         latest = null;
         // Open the next frame before emitting, so a re-entrant push from
         // downstream is held for it rather than rendered twice in one frame.
-        frame = scheduler.schedule(endOfFrame, frameMs);
+        frame = upstream.schedule(scheduler, frameMs, endOfFrame);
         emit(pending.value, pending.index);
       };
 
@@ -148,15 +151,16 @@ export function renderTemplate<TData, TIn = TData>(
         frame = null;
       };
 
-      const upstream = source.subscribe({
+      // Linked to `subscriber` before the source runs, so unsubscribing
+      // stops even a synchronous source, and takes the frame timer with it.
+      const upstream = new LinkedSubscriber<TIn>(subscriber, {
         next: (value) => {
-          if (subscriber.closed) return;
           const at = index++;
           if (frame !== null) {
             latest = { value, index: at };
             return;
           }
-          frame = scheduler.schedule(endOfFrame, frameMs);
+          frame = upstream.schedule(scheduler, frameMs, endOfFrame);
           emit(value, at);
         },
         error: (err: unknown) => {
@@ -179,12 +183,7 @@ export function renderTemplate<TData, TIn = TData>(
           if (pending === null || emit(pending.value, pending.index)) subscriber.complete();
         },
       });
-
-      return () => {
-        endFrame();
-        latest = null;
-        upstream.unsubscribe();
-      };
+      source.subscribe(upstream);
     });
 }
 

@@ -1,8 +1,9 @@
 import { asyncScheduler, Observable } from "rxjs";
 import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from "rxjs";
 
-import { Outbox } from "../lib/events/Outbox";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "../lib/events/PendingDeltas";
+import { LinkedSubscriber } from "./internal/LinkedSubscriber";
+import { Outbox } from "./internal/Outbox";
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /** Options of {@link throttleTextDeltas}. */
@@ -65,7 +66,8 @@ export interface ThrottleTextDeltasConfig {
  *   `done: true` that more text follows), never one per source event.
  * - Completion, source errors and malformed events (`null`, say) first
  *   send the pending text (nothing is lost), then complete or error.
- *   Unsubscribing drops it.
+ *   Unsubscribing drops it and stops the source at once, even a
+ *   synchronous one that is still inside its `subscribe`.
  * - Re-entrancy: an event pushed from inside the subscriber's `next` is
  *   sent after everything already due, and text pushed that way waits for
  *   the next window (a feedback loop is paced, not spun).
@@ -126,7 +128,7 @@ export function throttleTextDeltas(
         if (pending.isEmpty) return;
         // Open the next window before emitting: text that downstream pushes
         // back while it handles this lands in `pending`, not in this send.
-        window = scheduler.schedule(endOfWindow, windowMs);
+        window = upstream.schedule(scheduler, windowMs, endOfWindow);
         flush();
       };
 
@@ -139,9 +141,11 @@ export function throttleTextDeltas(
         outbox.send();
       };
 
-      const upstream = source.subscribe({
+      // Linked to `subscriber` before the source runs, so unsubscribing
+      // stops even a synchronous source, and takes the window timer with it.
+      const upstream = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
         next: (event) => {
-          if (subscriber.closed || outbox.isEnding) return;
+          if (outbox.isEnding) return;
           let target: string | undefined;
           try {
             target = textTarget(event);
@@ -156,7 +160,7 @@ export function throttleTextDeltas(
             flush(event);
           } else if (window === null) {
             // Leading edge: no text was sent recently, so send now.
-            window = scheduler.schedule(endOfWindow, windowMs);
+            window = upstream.schedule(scheduler, windowMs, endOfWindow);
             flush();
           } else if (!outbox.isSending && scheduler.now() === sentAt) {
             // The rest of an instant that already sent something.
@@ -166,11 +170,6 @@ export function throttleTextDeltas(
         error: (err: unknown) => flushAndEnd(() => subscriber.error(err)),
         complete: () => flushAndEnd(() => subscriber.complete()),
       });
-
-      return () => {
-        closeWindow();
-        outbox.clear();
-        upstream.unsubscribe();
-      };
+      source.subscribe(upstream);
     });
 }

@@ -87,7 +87,10 @@ export function toThreadEvents(
   const generateId = config.generateId ?? defaultGenerateId;
   const now = config.now ?? (() => asyncScheduler.now());
   const copyText = config.copyText;
-  const diffConfig: DiffWidgetsConfig = { componentUpdates: config.componentUpdates };
+  const diffConfig: DiffWidgetsConfig = {
+    componentUpdates: config.componentUpdates,
+    doneDeltaEndsStreaming: config.doneDeltaEndsStreaming,
+  };
 
   return (source) =>
     defer(() => {

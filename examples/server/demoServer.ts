@@ -162,7 +162,7 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
     let last = "";
     const states = concat(
       texts.pipe(map((text) => ((last = text), { message: text, streaming: true }))),
-      // One last state marks the Markdown as finished (`done: true` on the last delta).
+      // One last state marks the Markdown as finished (a root update with `streaming: false`).
       of(null).pipe(map(() => ({ message: last, streaming: false }))),
     );
     const generateId = () => store.generateItemId("message", thread, context);

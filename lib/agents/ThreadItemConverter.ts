@@ -5,8 +5,10 @@ import type {
   Attachment,
   ClientToolCallItem,
   EndOfTurnItem,
+  GeneratedImageItem,
   HiddenContextItem,
   SDKHiddenContextItem,
+  StructuredInputItem,
   Task,
   TaskItem,
   ThreadItem,
@@ -59,8 +61,9 @@ function hiddenContextText(content: string): string {
  * message, assistant text, completed client tool calls as a function call
  * and its output (pending ones are left out: the model cannot see an
  * answer yet), widgets as their JSON with a note, custom tasks and
- * workflows as notes, hidden context wrapped as such, end of turn as
- * nothing. Unlike the reference, tags have a default (their data as JSON),
+ * workflows as notes, hidden context wrapped as such, structured inputs as
+ * their questions and answers, generated images as a note with the image,
+ * end of turn as nothing. Unlike the reference, tags have a default (their data as JSON),
  * so a tag never fails a turn; attachments do need
  * {@link attachmentToContent}, since only the app knows where bytes live.
  */
@@ -94,6 +97,10 @@ export class ThreadItemConverter {
         return this.sdkHiddenContextToInput(item);
       case "end_of_turn":
         return this.endOfTurnToInput(item);
+      case "structured_input":
+        return this.structuredInputToInput(item);
+      case "generated_image":
+        return this.generatedImageToInput(item);
     }
   }
 
@@ -216,6 +223,40 @@ export class ThreadItemConverter {
 
   sdkHiddenContextToInput(item: SDKHiddenContextItem): ConvertedInput {
     return userText(hiddenContextText(item.content));
+  }
+
+  /** The questions put to the user, with what the user answered (or that nothing is answered yet). */
+  structuredInputToInput(item: StructuredInputItem): ConvertedInput {
+    const lines = item.inputs.map((input) => {
+      const answer =
+        input.answer === undefined
+          ? "(not answered yet)"
+          : input.answer.skipped
+            ? "(skipped)"
+            : input.answer.values.join(", ");
+      return `- ${input.question}\n  ${answer}`;
+    });
+    return userText(
+      `The user was asked these questions (${item.status}):\n<StructuredInput>\n${lines.join("\n")}\n</StructuredInput>`,
+    );
+  }
+
+  /**
+   * A note that an image was shown, with the image itself when the model can
+   * read it (a data URL or an https URL); an app that serves images from
+   * its own paths overrides this.
+   */
+  generatedImageToInput(item: GeneratedImageItem): ConvertedInput {
+    const note = `An image was generated and shown to the user (id: ${item.id}).`;
+    const url = item.image?.url;
+    if (url === undefined || !/^(data:image\/|https:\/\/)/.test(url)) return userText(note);
+    return {
+      role: "user",
+      content: [
+        { type: "input_text", text: note },
+        { type: "input_image", image: url },
+      ],
+    };
   }
 
   /** A hint for the UI only. */

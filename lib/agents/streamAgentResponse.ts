@@ -1,6 +1,7 @@
-import { merge, Observable, Subscription, tap } from "rxjs";
+import { merge, Observable, tap } from "rxjs";
 
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
+import { LinkedSubscriber } from "../../operators/internal/LinkedSubscriber";
 import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
 import type { AgentContext } from "./AgentContext";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
@@ -106,25 +107,24 @@ export function streamAgentResponse<TContext>(
     });
     let ended = false;
 
-    // A Subscription first, so `finish` can stop it even from inside `subscribe` (a synchronous error).
-    const inner = new Subscription();
-    inner.add(
-      merge(runEvents, context.events()).subscribe({
-        next: (event) => {
-          pending.observe(event);
-          if (handlerFailure !== undefined) {
-            finish(() => undefined);
-            return;
-          }
-          subscriber.next(event);
-        },
-        error: (error: unknown) => finish(() => subscriber.error(error)),
-        complete: () => {
-          ended = true;
-          subscriber.complete();
-        },
-      }),
-    );
+    // Linked to `subscriber` before the run and the widgets start: unsubscribing stops even a
+    // synchronous widget stream at once, and `finish` can stop it from inside `subscribe`.
+    const inner = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
+      next: (event) => {
+        pending.observe(event);
+        if (handlerFailure !== undefined) {
+          finish(() => undefined);
+          return;
+        }
+        subscriber.next(event);
+      },
+      error: (error: unknown) => finish(() => subscriber.error(error)),
+      complete: () => {
+        ended = true;
+        subscriber.complete();
+      },
+    });
+    merge(runEvents, context.events()).subscribe(inner);
 
     /** Stops the run and the widgets, sends the closing events, then ends with `end`. */
     function finish(end: () => void): void {

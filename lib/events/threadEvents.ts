@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
   AnnotationSchema,
   AssistantMessageContentSchema,
+  GeneratedImageSchema,
   TaskSchema,
   ThreadItemSchema,
   ThreadSchema,
@@ -81,11 +82,23 @@ export const WorkflowUpdateSchema = z.discriminatedUnion("type", [
 ]);
 export type WorkflowUpdate = z.infer<typeof WorkflowUpdateSchema>;
 
+/**
+ * A generated image has a new (partial or final) state: `image` replaces the
+ * item's image; `progress` (0 to 1, when known) is for display only.
+ */
+export const GeneratedImageUpdatedSchema = z.object({
+  type: z.literal("generated_image.updated"),
+  image: GeneratedImageSchema,
+  progress: z.number().exactOptional(),
+});
+export type GeneratedImageUpdated = z.infer<typeof GeneratedImageUpdatedSchema>;
+
 /** Anything `thread.item.updated` can carry. */
 export const ThreadItemUpdateSchema = z.discriminatedUnion("type", [
   AssistantMessageUpdateSchema,
   WidgetUpdateSchema,
   WorkflowUpdateSchema,
+  GeneratedImageUpdatedSchema,
 ]);
 export type ThreadItemUpdate = z.infer<typeof ThreadItemUpdateSchema>;
 

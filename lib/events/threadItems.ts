@@ -236,6 +236,74 @@ export const WorkflowItemSchema = z.object({
 });
 export type WorkflowItem = z.infer<typeof WorkflowItemSchema>;
 
+// ---------------------------------------------------------------------------
+// Generated images and structured input (reference v1.6.5)
+
+/** An image a model generated: its own id and where the client loads it from. */
+export const GeneratedImageSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+});
+export type GeneratedImage = z.infer<typeof GeneratedImageSchema>;
+
+/** An image being generated: `image` is absent until the first partial image arrives. */
+export const GeneratedImageItemSchema = z.object({
+  ...ThreadItemBaseShape,
+  type: z.literal("generated_image"),
+  image: GeneratedImageSchema.exactOptional(),
+});
+export type GeneratedImageItem = z.infer<typeof GeneratedImageItemSchema>;
+
+/** What was recorded for one question: the values given, or `skipped`. Defaults `[]` and `false` when parsing. */
+export const StructuredInputAnswerSchema = z.object({
+  values: z.array(z.string()).default([]),
+  skipped: z.boolean().default(false),
+});
+export type StructuredInputAnswer = z.infer<typeof StructuredInputAnswerSchema>;
+
+const StructuredInputBaseShape = {
+  /** Stable id of the question; answers are keyed by it. */
+  id: z.string(),
+  question: z.string(),
+  answer: StructuredInputAnswerSchema.exactOptional(),
+};
+
+/** A question answered by picking one option (or several, with `multiple`). `multiple` defaults to `false`. */
+export const StructuredInputMultipleChoiceSchema = z.object({
+  ...StructuredInputBaseShape,
+  type: z.literal("multiple_choice"),
+  options: z.array(z.object({ value: z.string() })),
+  multiple: z.boolean().default(false),
+});
+export type StructuredInputMultipleChoice = z.infer<typeof StructuredInputMultipleChoiceSchema>;
+
+/** A question answered with free text. */
+export const StructuredInputFreeformSchema = z.object({
+  ...StructuredInputBaseShape,
+  type: z.literal("freeform"),
+  description: z.string().exactOptional(),
+});
+export type StructuredInputFreeform = z.infer<typeof StructuredInputFreeformSchema>;
+
+export const StructuredInputSchema = z.discriminatedUnion("type", [
+  StructuredInputMultipleChoiceSchema,
+  StructuredInputFreeformSchema,
+]);
+export type StructuredInput = z.infer<typeof StructuredInputSchema>;
+
+/**
+ * Questions put to the user; the client answers with a
+ * `threads.add_structured_input` request, which replaces this item with
+ * its answered (or skipped) state. `status` defaults to `"pending"`.
+ */
+export const StructuredInputItemSchema = z.object({
+  ...ThreadItemBaseShape,
+  type: z.literal("structured_input"),
+  status: z.enum(["pending", "answered", "skipped"]).default("pending"),
+  inputs: z.array(StructuredInputSchema),
+});
+export type StructuredInputItem = z.infer<typeof StructuredInputItemSchema>;
+
 /** Server-side context stored in the thread; never sent to the client. */
 export const HiddenContextItemSchema = z.object({
   ...ThreadItemBaseShape,
@@ -264,6 +332,8 @@ export const ThreadItemSchema = z.discriminatedUnion("type", [
   AssistantMessageItemSchema,
   ClientToolCallItemSchema,
   WidgetItemSchema,
+  GeneratedImageItemSchema,
+  StructuredInputItemSchema,
   WorkflowItemSchema,
   TaskItemSchema,
   HiddenContextItemSchema,

@@ -1,4 +1,4 @@
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "../events/PendingDeltas";
+import { PendingDeltas, textTarget, type TextDeltaEvent } from "../../operators/internal/PendingDeltas";
 import type { ThreadItemDoneEvent, ThreadItemUpdatedEvent, ThreadStreamEvent } from "../events/threadEvents";
 import type { ThreadItem } from "../events/threadItems";
 import { applyThreadEvent } from "./applyThreadEvent";

@@ -1,7 +1,13 @@
 import { produce, type Draft } from "immer";
 
 import type { ThreadItemUpdate, ThreadStreamEvent } from "../events/threadEvents";
-import type { AssistantMessageItem, ThreadItem, WidgetItem, WorkflowItem } from "../events/threadItems";
+import type {
+  AssistantMessageItem,
+  GeneratedImageItem,
+  ThreadItem,
+  WidgetItem,
+  WorkflowItem,
+} from "../events/threadItems";
 import type { WidgetRoot } from "../../widgets/components";
 import { applyWidgetUpdate } from "./applyWidgetUpdate";
 import { WidgetUpdateError } from "../errors";
@@ -105,8 +111,18 @@ function applyWorkflowUpdate(item: WorkflowItem, update: ThreadItemUpdate): Work
   });
 }
 
+/** The update's image replaces the item's (each one is a whole, newer rendering); `progress` is not kept. */
+function applyGeneratedImageUpdate(item: GeneratedImageItem, update: ThreadItemUpdate): GeneratedImageItem {
+  if (update.type !== "generated_image.updated") return wrongItem(item, update);
+  return produce(item, (draft) => {
+    draft.image = update.image;
+  });
+}
+
 function applyItemUpdate(item: ThreadItem, update: ThreadItemUpdate): ThreadItem {
   switch (item.type) {
+    case "generated_image":
+      return applyGeneratedImageUpdate(item, update);
     case "widget":
       return applyWidgetItemUpdate(item, update);
     case "assistant_message":
@@ -125,8 +141,8 @@ function applyItemUpdate(item: ThreadItem, update: ThreadItemUpdate): ThreadItem
  * - `thread.item.added`, `thread.item.done`, `thread.item.replaced`: the
  *   item goes in place of the one with the same `id`, or at the end.
  * - `thread.item.updated`: the update is applied to the item (widget
- *   updates with `applyWidgetUpdate`; assistant message and workflow updates
- *   as the reference SDK applies them).
+ *   updates with `applyWidgetUpdate`; assistant message, workflow and
+ *   generated image updates as the reference SDK applies them).
  * - `thread.item.removed`: the item is dropped (nothing happens if absent).
  * - Every other event leaves the list as it is (the same array).
  *

@@ -37,6 +37,9 @@ function locate(root: WidgetRoot, id: string, updateType: string): { path: TreeP
  *   `component_id` replaced by `component` (the root itself may be the target).
  * - `widget.streaming_text.value_delta`: `delta` appended to the `value` of
  *   that `Text`/`Markdown`; with `done`, a `streaming: true` becomes `false`.
+ *   No published client promises that last part, so the diff relies on it
+ *   only when asked to (`doneDeltaEndsStreaming`); by default a change of
+ *   `streaming` comes as a component or root update.
  *
  * Components are the root and whatever `children` holds, recursively. Unchanged
  * subtrees are shared with `root` (immer), and the result is frozen.

@@ -24,6 +24,7 @@ import {
 } from "../events/threadItems";
 import { quoteExcerpt } from "../excerpt";
 import { isAsyncIterable } from "../iterables";
+import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
 import { applyFormValues } from "./applyFormValues";
 import { declaredActionTypes } from "./declaredActions";
 import { holdingThread, type ThreadTurn } from "./holdingThread";
@@ -276,21 +277,22 @@ export class ChatKitServer<TContext = unknown> {
   /**
    * Writes the form values of an action payload back into the stored widget
    * that sent it (see {@link applyFormValues}), so a reload shows what the
-   * user typed. Call it from `action`/`syncAction`: they run while their
-   * request holds the thread, so no other request's write comes between
-   * this load and save.
+   * user typed. Call it from `action`/`syncAction` with the action's
+   * payload (a payload that is not an object holds no form values and
+   * leaves the widget as it was): they run while their request holds the
+   * thread, so no other request's write comes between this load and save.
    *
    * @return The updated item (also saved).
    */
   async saveFormValues(
     thread: ThreadMetadata,
     sender: WidgetItem,
-    values: Readonly<Record<string, unknown>>,
+    payload: unknown,
     context: TContext,
   ): Promise<WidgetItem> {
     const stored = await this.store.loadItem(thread.id, sender.id, context);
     const base = stored.type === "widget" ? stored : sender;
-    const updated: WidgetItem = { ...base, widget: applyFormValues(base.widget, values) };
+    const updated: WidgetItem = { ...base, widget: applyFormValues(base.widget, payload) };
     await this.store.saveItem(thread.id, updated, context);
     return updated;
   }
@@ -521,6 +523,20 @@ export class ChatKitServer<TContext = unknown> {
           concat(
             defer(() => this.store.saveItem(thread.id, completed, context)).pipe(ignoreElements()),
             this.#response(thread, context, turn, (options) => this.respond(thread, null, context, options)),
+          ),
+        );
+      }
+      case "threads.add_structured_input": {
+        this.#requireHandler("respond");
+        const { thread } = await loadStructuredInputAnswer(this.store, request, context);
+        return this.#holding(thread.id, (turn) =>
+          // Answered again once the thread is ours: the request before may have answered it already.
+          defer(() => loadStructuredInputAnswer(this.store, request, context)).pipe(
+            switchMap(({ answered }) =>
+              this.#response(thread, context, turn, (options) =>
+                structuredInputResponse(answered, () => this.respond(thread, null, context, options)),
+              ),
+            ),
           ),
         );
       }

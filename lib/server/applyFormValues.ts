@@ -42,11 +42,19 @@ function toFieldValue(prop: "defaultValue" | "defaultChecked", value: unknown): 
  * the values do not mention, and values that are not text/number/boolean,
  * are left as they were. `widget` is not mutated.
  *
+ * A payload is any JSON value (PROTOCOL §2), but only an object can hold
+ * form values: the client merges a form's fields into the action's object
+ * payload, and into a new object when the payload is `null` or absent. For
+ * any other payload (`null`, a list, a string, a number) there is nothing to
+ * write back and `widget` itself is returned.
+ *
  * @param widget The widget as stored.
- * @param values The action payload (or the part of it holding the form).
+ * @param payload The action payload (or the part of it holding the form).
  * @return The widget with the submitted values, sharing unchanged parts.
  */
-export function applyFormValues(widget: WidgetRoot, values: Readonly<Record<string, unknown>>): WidgetRoot {
+export function applyFormValues(widget: WidgetRoot, payload: unknown): WidgetRoot {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return widget;
+  const values = payload as Readonly<Record<string, unknown>>;
   return produce(widget, (draft) => {
     // Explicit stack, bounded by the number of nodes (a widget tree has no cycles).
     const stack: unknown[] = [draft];

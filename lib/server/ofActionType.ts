@@ -17,8 +17,11 @@ export type TypedAction<TType extends string, TPayload> = Omit<Action, "type" | 
  * It's like redux-observable's `ofType`, but also validates: an action of
  * that type whose payload does not parse errors the stream with an
  * {@link ActionPayloadError} (which the server turns into an `error` event
- * the user sees) instead of handing unchecked data on. A missing payload
- * is parsed as `{}`. The payload emitted is zod's output (defaults applied,
+ * the user sees) instead of handing unchecked data on. A payload is any
+ * JSON value (a list, a bare string...); a missing or `null` one (the
+ * reference client sends `null` for an action without a payload) is parsed
+ * as `{}`, so an object schema with optional or defaulted fields takes both
+ * spellings alike. The payload emitted is zod's output (defaults applied,
  * unknown keys stripped unless the schema keeps them).
  *
  * ```

@@ -31,7 +31,7 @@ export const UserMessageInputSchema = z.object({
 });
 export type UserMessageInput = z.infer<typeof UserMessageInputSchema>;
 
-/** A widget action as the client sends it: untrusted `type` and `payload`. */
+/** A widget action as the client sends it: untrusted `type` and `payload` (any JSON value, `null` included). */
 export const ActionSchema = ActionConfigSchema;
 export type Action = z.infer<typeof ActionSchema>;
 
@@ -70,6 +70,32 @@ export const ThreadsAddClientToolOutputRequestSchema = z.object({
   params: z.object({ thread_id: z.string(), result: z.unknown() }),
 });
 export type ThreadsAddClientToolOutputRequest = z.infer<typeof ThreadsAddClientToolOutputRequestSchema>;
+
+/** The answer to one question of a structured input: the values chosen or typed, or `skipped`. */
+export const StructuredInputAnswerSubmissionSchema = z.object({
+  values: z.array(z.string()).default([]),
+  skipped: z.boolean().default(false),
+});
+export type StructuredInputAnswerSubmission = z.infer<typeof StructuredInputAnswerSubmissionSchema>;
+
+/** What the client submits for a pending `structured_input` item: answers keyed by question id. */
+export const StructuredInputSubmissionSchema = z.object({
+  status: z.enum(["answered", "skipped"]).default("answered"),
+  answers: z.record(z.string(), StructuredInputAnswerSubmissionSchema).default({}),
+});
+export type StructuredInputSubmission = z.infer<typeof StructuredInputSubmissionSchema>;
+
+/** Answers a pending `structured_input` item; the server replaces it with its answered state, then responds. */
+export const ThreadsAddStructuredInputRequestSchema = z.object({
+  ...MetadataShape,
+  type: z.literal("threads.add_structured_input"),
+  params: z.object({
+    thread_id: z.string(),
+    item_id: z.string(),
+    input: StructuredInputSubmissionSchema,
+  }),
+});
+export type ThreadsAddStructuredInputRequest = z.infer<typeof ThreadsAddStructuredInputRequestSchema>;
 
 export const ThreadsRetryAfterItemRequestSchema = z.object({
   ...MetadataShape,
@@ -169,6 +195,7 @@ export const ChatKitRequestSchema = z.discriminatedUnion("type", [
   ThreadsCreateRequestSchema,
   ThreadsAddUserMessageRequestSchema,
   ThreadsAddClientToolOutputRequestSchema,
+  ThreadsAddStructuredInputRequestSchema,
   ThreadsRetryAfterItemRequestSchema,
   ThreadsCustomActionRequestSchema,
   ThreadsSyncCustomActionRequestSchema,
@@ -190,6 +217,7 @@ export const STREAMING_REQUEST_TYPES = Object.freeze([
   "threads.create",
   "threads.add_user_message",
   "threads.add_client_tool_output",
+  "threads.add_structured_input",
   "threads.retry_after_item",
   "threads.custom_action",
 ] as const);

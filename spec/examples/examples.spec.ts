@@ -13,16 +13,23 @@ import { DRAFT, runDemo } from "../../examples/demo";
 import { sendChannelMessage } from "../../examples/sendChannelMessage";
 import { streamDraftFromGenerator } from "../../examples/streamFromAsyncGenerator";
 import { streamDraftFromTokens } from "../../examples/streamFromTokens";
+import { applyThreadEventAppendOnly } from "../helpers/appendOnlyClient";
 
 /** The examples are code: each runs here, and what it sends is replayed through the client reducer. */
 function replay(events: readonly ThreadStreamEvent[]): readonly ThreadItem[] {
   return events.reduce<readonly ThreadItem[]>(applyThreadEvent, []);
 }
 
+/** The same, for a client that only appends text deltas and ignores their `done`. */
+function replayAppendOnly(events: readonly ThreadStreamEvent[]): readonly ThreadItem[] {
+  return events.reduce<readonly ThreadItem[]>(applyThreadEventAppendOnly, []);
+}
+
 function kindOf(event: ThreadStreamEvent): string {
   if (event.type === "thread.item.updated" && event.update.type === "widget.streaming_text.value_delta") {
     return event.update.done ? "final delta" : "delta";
   }
+  if (event.type === "thread.item.updated" && event.update.type === "widget.root.updated") return "root";
   return event.type.replace("thread.item.", "");
 }
 
@@ -55,21 +62,26 @@ describe("examples/sendChannelMessage", () => {
 });
 
 describe("examples/streamFromAsyncGenerator", () => {
-  it("sends added, only text deltas, then done with the whole message", async () => {
+  it("sends added, text deltas, the end of streaming as a root update, then done with the whole message", async () => {
     const text = "Dear Harry, see you at the match.";
     const events = await lastValueFrom(streamDraftFromGenerator(text).pipe(toArray()));
     expect(events[0]?.type).toBe("thread.item.added");
     expect(events.at(-1)?.type).toBe("thread.item.done");
-    const updates = events.slice(1, -1);
+    const updates = events.slice(1, -2);
     expect(updates.length).toBeGreaterThan(3);
     for (const event of updates) {
       expect(event).toMatchObject({
         type: "thread.item.updated",
-        update: { type: "widget.streaming_text.value_delta" },
+        update: { type: "widget.streaming_text.value_delta", done: false },
       });
     }
-    const [item] = replay(events);
-    expect(markdownOf(item)).toEqual({ type: "Markdown", id: "message", value: text, streaming: false });
+    expect(events.at(-2)).toMatchObject({
+      type: "thread.item.updated",
+      update: { type: "widget.root.updated" },
+    });
+    for (const [item] of [replay(events), replayAppendOnly(events)]) {
+      expect(markdownOf(item)).toEqual({ type: "Markdown", id: "message", value: text, streaming: false });
+    }
   });
 });
 
@@ -78,9 +90,9 @@ describe("examples/streamFromTokens", () => {
     new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
       ({ cold, expectObservable, expectSubscriptions }) => {
         const tokens = cold("-a-b--c|", { a: "Dear ", b: "Harry", c: "!" });
-        const expected = "   -A-D--D(FE|)";
+        const expected = "   -A-D--D(RE|)";
         const events = streamDraftFromTokens(tokens).pipe(map(kindOf));
-        expectObservable(events).toBe(expected, { A: "added", D: "delta", F: "final delta", E: "done" });
+        expectObservable(events).toBe(expected, { A: "added", D: "delta", R: "root", E: "done" });
         expectSubscriptions(tokens.subscriptions).toBe("^------!");
       },
     );
@@ -100,15 +112,17 @@ describe("examples/streamFromTokens", () => {
       "delta:, ",
       "delta:the match ",
       "delta:is on.",
-      "delta::done",
+      "thread.item.updated",
       "thread.item.done",
     ]);
-    expect(markdownOf(replay(events)[0])).toEqual({
-      type: "Markdown",
-      id: "message",
-      value: tokens.join(""),
-      streaming: false,
-    });
+    for (const items of [replay(events), replayAppendOnly(events)]) {
+      expect(markdownOf(items[0])).toEqual({
+        type: "Markdown",
+        id: "message",
+        value: tokens.join(""),
+        streaming: false,
+      });
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import type { WidgetUpdate } from "../../lib/events/widgetUpdates";
 import { applyWidgetUpdate } from "../../lib/reducer/applyWidgetUpdate";
 import { diffWidgets, diffWidgetStates } from "../../operators/diffWidgets";
 import type { WidgetRoot } from "../../widgets/components";
+import { applyWidgetUpdateAppendOnly } from "../helpers/appendOnlyClient";
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +28,11 @@ const sized = (root: WidgetRoot): WidgetRoot => ({ ...root, size: "lg" });
 
 function rebuild(prev: WidgetRoot, updates: readonly WidgetUpdate[]): WidgetRoot {
   return updates.reduce(applyWidgetUpdate, prev);
+}
+
+/** What a client that only appends `delta` to `value` (and ignores `done`) holds after the updates. */
+function rebuildAppendOnly(prev: WidgetRoot, updates: readonly WidgetUpdate[]): WidgetRoot {
+  return updates.reduce(applyWidgetUpdateAppendOnly, prev);
 }
 
 describe("diffWidgets", () => {
@@ -52,6 +58,19 @@ describe("diffWidgets", () => {
       const subs = "       ^---------!";
       const expected = "   ----B--C--|";
       expectObservable(source.pipe(diffWidgets())).toBe(expected, {
+        B: [delta("llo", false)],
+        C: [{ type: "widget.root.updated", widget: c }],
+      });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it("should end streaming with a done delta when doneDeltaEndsStreaming is on", () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold("-a--b--c--|", { a, b, c });
+      const subs = "       ^---------!";
+      const expected = "   ----B--C--|";
+      expectObservable(source.pipe(diffWidgets({ doneDeltaEndsStreaming: true }))).toBe(expected, {
         B: [delta("llo", false)],
         C: [delta("!", true)],
       });
@@ -162,23 +181,74 @@ describe("diffWidgetStates", () => {
     ]);
   });
 
-  it("sends an empty done delta when streaming turns off without growth", () => {
-    const prev = card(text("t", "Hi", { streaming: true }));
-    const next = card(text("t", "Hi", { streaming: false }));
-    expect(diffWidgetStates(prev, next)).toEqual([
-      { type: "widget.streaming_text.value_delta", component_id: "t", delta: "", done: true },
+  it.each([
+    ["without growth", "Hi"],
+    ["with growth", "Hi!"],
+  ])(
+    "sends the end of streaming %s as a root update, which a client that only appends deltas follows",
+    (_, value) => {
+      const prev = card(text("t", "Hi", { streaming: true }));
+      const next = card(text("t", value, { streaming: false }));
+      expect(diffWidgetStates(prev, next)).toEqual(rootUpdate(next));
+      expect(rebuildAppendOnly(prev, diffWidgetStates(prev, next))).toEqual(next);
+    },
+  );
+
+  it("sends the end of streaming as a component update when componentUpdates is on", () => {
+    const prev = card(text("t", "Hi", { streaming: true }), text("u", "x"));
+    const next = card(text("t", "Hi!", { streaming: false }), text("u", "x"));
+    const updates = diffWidgetStates(prev, next, { componentUpdates: true });
+    expect(updates).toEqual([
+      {
+        type: "widget.component.updated",
+        component_id: "t",
+        component: text("t", "Hi!", { streaming: false }),
+      },
     ]);
-    expect(rebuild(prev, diffWidgetStates(prev, next))).toEqual(next);
+    expect(rebuildAppendOnly(prev, updates)).toEqual(next);
   });
 
-  it("does not send a delta when streaming is removed or switched on (the reducer could not rebuild it)", () => {
-    const removed = card(text("t", "Hi!"));
-    expect(diffWidgetStates(card(text("t", "Hi", { streaming: true })), removed)).toEqual(
-      rootUpdate(removed),
-    );
-    const on = card(text("t", "Hi!", { streaming: true }));
-    expect(diffWidgetStates(card(text("t", "Hi")), on)).toEqual(rootUpdate(on));
+  it.each([
+    [true, false],
+    [false, true],
+    [undefined, true],
+  ])(
+    "computes done as the reference does, not streaming of the new state (streaming %p: done %p)",
+    (streaming, done) => {
+      const extra = streaming === undefined ? {} : { streaming };
+      const prev = card(text("t", "Hi", extra));
+      const next = card(text("t", "Hi!", extra));
+      expect(diffWidgetStates(prev, next)).toEqual([
+        { type: "widget.streaming_text.value_delta", component_id: "t", delta: "!", done },
+      ]);
+      expect(rebuildAppendOnly(prev, diffWidgetStates(prev, next))).toEqual(next);
+    },
+  );
+
+  it.each([
+    ["without growth", "Hi", ""],
+    ["with growth", "Hi!", "!"],
+  ])("with doneDeltaEndsStreaming, sends the end of streaming %s as a done delta", (_, value, sent) => {
+    const prev = card(text("t", "Hi", { streaming: true }));
+    const next = card(text("t", value, { streaming: false }));
+    const updates = diffWidgetStates(prev, next, { doneDeltaEndsStreaming: true });
+    expect(updates).toEqual([
+      { type: "widget.streaming_text.value_delta", component_id: "t", delta: sent, done: true },
+    ]);
+    expect(rebuild(prev, updates)).toEqual(next);
   });
+
+  it.each([{}, { doneDeltaEndsStreaming: true }])(
+    "does not send a delta when streaming is removed or switched on (the reducer could not rebuild it), %p",
+    (config) => {
+      const removed = card(text("t", "Hi!"));
+      expect(diffWidgetStates(card(text("t", "Hi", { streaming: true })), removed, config)).toEqual(
+        rootUpdate(removed),
+      );
+      const on = card(text("t", "Hi!", { streaming: true }));
+      expect(diffWidgetStates(card(text("t", "Hi")), on, config)).toEqual(rootUpdate(on));
+    },
+  );
 
   it.each([
     ["shrunk text", card(text("t", "Hello")), card(text("t", "Hell"))],

@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { BehaviorSubject, Subject, type Observable } from "rxjs";
+import { BehaviorSubject, concat, map, NEVER, of, range, Subject, take, tap, type Observable } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
@@ -7,6 +7,7 @@ import type { ThreadItem } from "../../lib/events/threadItems";
 import { applyThreadEvent } from "../../lib/reducer/applyThreadEvent";
 import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
 import type { WidgetRoot } from "../../widgets/components";
+import { SyncSource } from "../helpers/SyncSource";
 import { d, m } from "../helpers/textDeltaEvents";
 
 const rootUpdated = (widget: WidgetRoot, itemId = "w1"): ThreadStreamEvent => ({
@@ -258,6 +259,69 @@ describe("mergeTextDeltasWhilePaused", () => {
       });
       expectSubscriptions(source.subscriptions).toBe("^---!");
       expectSubscriptions(paused.subscriptions).toBe("^---!");
+    });
+  });
+
+  describe("early unsubscribe with a synchronous source", () => {
+    it("stops the source as soon as downstream has what it takes, and unsubscribes from paused", () => {
+      const source = new SyncSource((i) => d("t", String(i)));
+      const paused = new Subject<boolean>();
+      const results: ThreadStreamEvent[] = [];
+      source.observable
+        .pipe(mergeTextDeltasWhilePaused(paused), take(3))
+        .subscribe((event) => results.push(event));
+      expect(results).toEqual([d("t", "0"), d("t", "1"), d("t", "2")]);
+      expect(source.produced).toBe(3);
+      expect(paused.observed).toBe(false);
+    });
+
+    it("stops range() after one event", () => {
+      let produced = 0;
+      const results: ThreadStreamEvent[] = [];
+      range(0, 100_000)
+        .pipe(
+          tap(() => produced++),
+          map((i) => d("t", String(i))),
+          mergeTextDeltasWhilePaused(NEVER),
+          take(1),
+        )
+        .subscribe((event) => results.push(event));
+      expect(results).toEqual([d("t", "0")]);
+      expect(produced).toBe(1);
+    });
+
+    it("never subscribes what follows a synchronous prefix once downstream has enough", () => {
+      testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const rest = cold("-b|", { b: d("t", "b") });
+        const source = concat(of(d("t", "a")), rest);
+        const paused = hot<boolean>("--f--");
+        expectObservable(source.pipe(mergeTextDeltasWhilePaused(paused), take(1))).toBe("(a|)", {
+          a: d("t", "a"),
+        });
+        expectSubscriptions(rest.subscriptions).toBe([]);
+        expectSubscriptions(paused.subscriptions).toBe("(^!)");
+      });
+    });
+
+    it("unsubscribes from both inputs within the frame that gives downstream enough", () => {
+      testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-x--(bcd)-e|", {
+          a: d("t", "a"),
+          x: d("t", "x"),
+          b: d("u", "b"),
+          c: d("t", "c"),
+        });
+        const paused = hot("--t-f---------", bool);
+        // x is held from 3 to 4; b, c and d arrive while not paused and pass one by one.
+        expectObservable(source.pipe(mergeTextDeltasWhilePaused(paused), take(4))).toBe("-a--x-(bc|)", {
+          a: d("t", "a"),
+          x: d("t", "x"),
+          b: d("u", "b"),
+          c: d("t", "c"),
+        });
+        expectSubscriptions(source.subscriptions).toBe("^-----!");
+        expectSubscriptions(paused.subscriptions).toBe("^-----!");
+      });
     });
   });
 

@@ -1,4 +1,4 @@
-import { animationFrameScheduler, asyncScheduler, of } from "rxjs";
+import { animationFrameScheduler, asyncScheduler, concat, map, of, range, take, tap } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import { WidgetTemplateError } from "../../lib/errors";
@@ -6,6 +6,7 @@ import { renderTemplate } from "../../operators/renderTemplate";
 import type { WidgetBuilder } from "../../operators/renderTemplate";
 import type { WidgetRoot } from "../../widgets/components";
 import { SpyScheduler } from "../helpers/SpyScheduler";
+import { SyncSource } from "../helpers/SyncSource";
 
 interface Data {
   readonly title: string;
@@ -182,6 +183,93 @@ describe("renderTemplate", () => {
       // The frame opened at 1 would have ended at 6.
       expect(spy.fired).toEqual([]);
       expect(template.built).toEqual(["a"]);
+    });
+
+    it("releases the next frame when unsubscribed from inside next at the end of a frame", () => {
+      const spy = new SpyScheduler(testScheduler);
+      const results: WidgetRoot[] = [];
+      testScheduler.run(({ cold, expectSubscriptions }) => {
+        const source = cold("-ab------c|", data);
+        const sub = source
+          .pipe(renderTemplate(template, undefined, { scheduler: spy, frameMs: 3 }))
+          .subscribe((root) => {
+            results.push(root);
+            if (results.length === 2) sub.unsubscribe();
+          });
+        expectSubscriptions(source.subscriptions).toBe("^---!");
+      });
+      expect(results).toEqual([roots.A, roots.B]);
+      // The frame that ended at 4 opened the next one before rendering b; it is released.
+      expect(spy.fired).toEqual([4]);
+    });
+
+    describe("early unsubscribe with a synchronous source", () => {
+      it("stops the source after the value downstream takes, and releases the frame timer", () => {
+        const spy = new SpyScheduler(testScheduler);
+        const source = new SyncSource((i) => ({ title: String(i) }));
+        const results: WidgetRoot[] = [];
+        source.observable
+          .pipe(renderTemplate(template, undefined, { scheduler: spy, frameMs: 5 }), take(1))
+          .subscribe((root) => results.push(root));
+        expect(results).toEqual([card("0")]);
+        expect(source.produced).toBe(1);
+        expect(template.built).toEqual(["0"]);
+        testScheduler.flush();
+        expect(spy.fired).toEqual([]);
+      });
+
+      it("stops range() after one value", () => {
+        let produced = 0;
+        range(0, 100_000)
+          .pipe(
+            tap(() => produced++),
+            map((i) => ({ title: String(i) })),
+            renderTemplate(template, undefined, { scheduler: testScheduler }),
+            take(1),
+          )
+          .subscribe();
+        expect(produced).toBe(1);
+      });
+
+      it("never subscribes what follows a synchronous prefix once downstream has enough", () => {
+        testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+          const rest = cold("-b|", data);
+          const source = concat(of(data.a), rest);
+          const config = { scheduler: testScheduler, frameMs: 3 };
+          expectObservable(source.pipe(renderTemplate(template, undefined, config), take(1))).toBe(
+            "(A|)",
+            roots,
+          );
+          expectSubscriptions(rest.subscriptions).toBe([]);
+        });
+      });
+
+      it("unsubscribes within the frame that gives downstream enough", () => {
+        testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+          const source = cold("-a--(bc)-a|", data);
+          const config = { scheduler: testScheduler, frameMs: 2 };
+          // a at 1 opens a frame to 3; b is rendered at once at 4, c would wait for the frame's end.
+          expectObservable(source.pipe(renderTemplate(template, undefined, config), take(2))).toBe(
+            "-A--(B|)",
+            roots,
+          );
+          expectSubscriptions(source.subscriptions).toBe("^---!");
+        });
+      });
+
+      it("leaves no timer behind on asyncScheduler", () => {
+        jest.useFakeTimers();
+        try {
+          const source = new SyncSource((i) => ({ title: String(i) }));
+          source.observable
+            .pipe(renderTemplate(template, undefined, { scheduler: asyncScheduler }), take(1))
+            .subscribe();
+          expect(source.produced).toBe(1);
+          expect(jest.getTimerCount()).toBe(0);
+        } finally {
+          jest.useRealTimers();
+        }
+      });
     });
 
     it("renders on animation frames with animationFrameScheduler", () => {

@@ -1,11 +1,12 @@
 import * as fc from "fast-check";
-import { Subject } from "rxjs";
+import { concat, map, of, range, Subject, take, tap } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import type { WidgetRoot } from "../../widgets/components";
 import { SpyScheduler } from "../helpers/SpyScheduler";
+import { SyncSource } from "../helpers/SyncSource";
 import { d, m } from "../helpers/textDeltaEvents";
 
 const card = (id: string): WidgetRoot => ({ type: "Card", id, children: [] });
@@ -288,6 +289,72 @@ describe("throttleTextDeltas", () => {
     });
     expect(results).toEqual([d("t", "a"), d("t", "b")]);
     expect(spy.fired).toEqual([6]);
+  });
+
+  describe("early unsubscribe with a synchronous source", () => {
+    it("stops the source as soon as downstream has what it takes, and releases the window timer", () => {
+      const spy = new SpyScheduler(testScheduler);
+      const source = new SyncSource((i) => d("t", String(i)));
+      const results: ThreadStreamEvent[] = [];
+      // In one instant of virtual time every delta goes out with the first one's send.
+      source.observable
+        .pipe(throttleTextDeltas({ windowMs: 5, scheduler: spy }), take(3))
+        .subscribe((event) => results.push(event));
+      expect(results).toEqual([d("t", "0"), d("t", "1"), d("t", "2")]);
+      expect(source.produced).toBe(3);
+      testScheduler.flush();
+      expect(spy.fired).toEqual([]);
+    });
+
+    it("stops range() after one event", () => {
+      let produced = 0;
+      const results: ThreadStreamEvent[] = [];
+      range(0, 100_000)
+        .pipe(
+          tap(() => produced++),
+          // Not text, so it goes out at once.
+          map((i) => rootUpdated(String(i))),
+          throttleTextDeltas({ windowMs: 5, scheduler: testScheduler }),
+          take(1),
+        )
+        .subscribe((event) => results.push(event));
+      expect(results).toEqual([rootUpdated("0")]);
+      expect(produced).toBe(1);
+    });
+
+    it("never subscribes what follows a synchronous prefix once downstream has enough", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const rest = cold("-b|", { b: d("t", "b") });
+        const source = concat(of(d("t", "a")), rest);
+        expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }), take(1))).toBe("(a|)", {
+          a: d("t", "a"),
+        });
+        expectSubscriptions(rest.subscriptions).toBe([]);
+      });
+    });
+
+    it("unsubscribes within the frame that gives downstream enough", () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-(abc)-d|", { a: rootUpdated("a"), b: rootUpdated("b"), c: rootUpdated("c") });
+        expectObservable(source.pipe(throttleTextDeltas({ windowMs: 5 }), take(2))).toBe("-(ab|)", {
+          a: rootUpdated("a"),
+          b: rootUpdated("b"),
+        });
+        expectSubscriptions(source.subscriptions).toBe("^!");
+      });
+    });
+
+    it("leaves no timer behind on asyncScheduler", () => {
+      jest.useFakeTimers();
+      try {
+        const source = new SyncSource((i) => d("t", String(i)));
+        source.observable.pipe(throttleTextDeltas({ windowMs: 50 }), take(1)).subscribe();
+        expect(source.produced).toBe(1);
+        expect(jest.getTimerCount()).toBe(0);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 
   it("holds a re-entrant push of text from downstream for the next window", () => {

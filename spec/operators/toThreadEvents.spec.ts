@@ -35,6 +35,11 @@ const delta = (text: string, isDone: boolean): ThreadStreamEvent => ({
   item_id: "msg_1",
   update: { type: "widget.streaming_text.value_delta", component_id: "t", delta: text, done: isDone },
 });
+const rootUpdated = (widget: WidgetRoot): ThreadStreamEvent => ({
+  type: "thread.item.updated",
+  item_id: "msg_1",
+  update: { type: "widget.root.updated", widget },
+});
 
 describe("toThreadEvents", () => {
   let testScheduler: TestScheduler;
@@ -55,10 +60,48 @@ describe("toThreadEvents", () => {
       expectObservable(source.pipe(toThreadEvents(thread, base))).toBe(expected, {
         A: added(a),
         U: delta("llo", false),
-        V: delta("!", true),
+        V: rootUpdated(c),
         D: done(c),
       });
       expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it("should pass doneDeltaEndsStreaming on to the diff", () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold("-a--b--c--|", { a, b, c });
+      expectObservable(source.pipe(toThreadEvents(thread, { ...base, doneDeltaEndsStreaming: true }))).toBe(
+        "-A--U--V--(D|)",
+        { A: added(a), U: delta("llo", false), V: delta("!", true), D: done(c) },
+      );
+    });
+  });
+
+  it("should pass componentUpdates on to the diff", () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const withSibling = (root: WidgetRoot): WidgetRoot =>
+        ({
+          ...root,
+          children: [...(root.children as unknown[]), { type: "Divider" }],
+        }) as unknown as WidgetRoot;
+      const [a2, c2] = [withSibling(a), withSibling(c)];
+      const source = cold("-a--c--|", { a: a2, c: c2 });
+      expectObservable(source.pipe(toThreadEvents(thread, { ...base, componentUpdates: true }))).toBe(
+        "-A--V--(D|)",
+        {
+          A: added(a2),
+          V: {
+            type: "thread.item.updated",
+            item_id: "msg_1",
+            update: {
+              type: "widget.component.updated",
+              component_id: "t",
+              component: (c2.children as unknown[])[0],
+            },
+          } as ThreadStreamEvent,
+          D: done(c2),
+        },
+      );
     });
   });
 
@@ -144,7 +187,7 @@ describe("toThreadEvents", () => {
       const source = cold("-a-c-|", { a, c });
       expectObservable(source.pipe(toThreadEvents(thread, { ...base, copyText }))).toBe("-A-V-(D|)", {
         A: added(a),
-        V: delta("llo!", true),
+        V: rootUpdated(c),
         D: done(c, { copy_text: "copied" }),
       });
       flush();

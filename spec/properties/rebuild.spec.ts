@@ -9,11 +9,12 @@ import type { ThreadItem } from "../../lib/events/threadItems";
 import { serializeEvent } from "../../lib/events/serializeEvent";
 import { applyThreadEvent } from "../../lib/reducer/applyThreadEvent";
 import { applyWidgetUpdate } from "../../lib/reducer/applyWidgetUpdate";
-import { diffWidgetStates } from "../../operators/diffWidgets";
+import { diffWidgetStates, type DiffWidgetsConfig } from "../../operators/diffWidgets";
 import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import { toThreadEvents } from "../../operators/toThreadEvents";
 import type { WidgetRoot } from "../../widgets/components";
 import { anyWidgetStatesArb } from "./arbitraries";
+import { applyThreadEventAppendOnly, applyWidgetUpdateAppendOnly } from "../helpers/appendOnlyClient";
 
 const thread = { id: "thr_1" };
 const generateId = (): string => "msg_1";
@@ -22,14 +23,47 @@ const now = (): number => 0;
 /** The JSON a client would receive: what it can tell apart. */
 const wire = (value: unknown): unknown => JSON.parse(serializeEvent(value));
 
-describe.each([false, true])("rebuilding widget states (componentUpdates: %s)", (componentUpdates) => {
+/**
+ * The clients the properties run against: our reducers (which also turn
+ * `streaming` off on a done delta, so `doneDeltaEndsStreaming` may be on),
+ * and a client that only appends `delta` to `value` and ignores `done`, the
+ * least the protocol promises, for which the default encoding must suffice.
+ */
+interface Client {
+  readonly client: string;
+  readonly applyUpdate: typeof applyWidgetUpdate;
+  readonly applyEvent: typeof applyThreadEvent;
+  readonly config: DiffWidgetsConfig;
+}
+
+const CLIENTS: readonly Client[] = [
+  {
+    client: "applyWidgetUpdate",
+    applyUpdate: applyWidgetUpdate,
+    applyEvent: applyThreadEvent,
+    config: { doneDeltaEndsStreaming: true },
+  },
+  {
+    client: "append-only",
+    applyUpdate: applyWidgetUpdateAppendOnly,
+    applyEvent: applyThreadEventAppendOnly,
+    config: {},
+  },
+];
+
+describe.each(
+  [false, true].flatMap((componentUpdates) => CLIENTS.map((client) => ({ componentUpdates, ...client }))),
+)("rebuilding widget states (componentUpdates: $componentUpdates, client: $client)", (setup) => {
+  const { componentUpdates, applyUpdate, applyEvent } = setup;
+  const config: DiffWidgetsConfig = { componentUpdates, ...setup.config };
+
   it("applying each diff to the previous state gives the next state", () => {
     fc.assert(
       fc.property(anyWidgetStatesArb, (states) => {
         let client = states[0] as WidgetRoot;
         for (const state of states.slice(1)) {
-          const updates = diffWidgetStates(client, state, { componentUpdates });
-          client = updates.reduce(applyWidgetUpdate, client);
+          const updates = diffWidgetStates(client, state, config);
+          client = updates.reduce(applyUpdate, client);
           expect(client).toEqual(state);
         }
       }),
@@ -43,11 +77,11 @@ describe.each([false, true])("rebuilding widget states (componentUpdates: %s)", 
         const source = new Subject<WidgetRoot>();
         let items: readonly ThreadItem[] = [];
         const received: ThreadStreamEvent[] = [];
-        source.pipe(toThreadEvents(thread, { componentUpdates, generateId, now })).subscribe({
+        source.pipe(toThreadEvents(thread, { ...config, generateId, now })).subscribe({
           next: (event) => {
             received.push(event);
             // Over the wire the client sees JSON; in process it sees the very objects.
-            items = applyThreadEvent(items, viaWire ? (wire(event) as ThreadStreamEvent) : event);
+            items = applyEvent(items, viaWire ? (wire(event) as ThreadStreamEvent) : event);
           },
         });
         for (const state of states) {
@@ -85,7 +119,7 @@ describe.each([false, true])("rebuilding widget states (componentUpdates: %s)", 
             const source = new Subject<WidgetRoot>();
             source
               .pipe(
-                toThreadEvents(thread, { componentUpdates, generateId, now }),
+                toThreadEvents(thread, { ...config, generateId, now }),
                 throttleTextDeltas({ windowMs, scheduler }),
               )
               .subscribe({
@@ -111,7 +145,7 @@ describe.each([false, true])("rebuilding widget states (componentUpdates: %s)", 
             const at = received[i]?.time;
             for (; i < received.length && received[i]?.time === at; i++) {
               const event = received[i]?.event as ThreadStreamEvent;
-              items = applyThreadEvent(items, viaWire ? (wire(event) as ThreadStreamEvent) : event);
+              items = applyEvent(items, viaWire ? (wire(event) as ThreadStreamEvent) : event);
             }
             expect(items).toHaveLength(1);
             const item = items[0];

@@ -67,60 +67,87 @@ type Matches<Ours, Theirs> =
     ? IsMutuallyAssignable<KnownKeys<Ours>, keyof Theirs>
     : false;
 
-/** Table and Table.Row are not exported by name; reach them through the union. */
-type Published<T extends Widgets.WidgetComponent["type"]> = Extract<Widgets.WidgetComponent, { type: T }>;
 type PublishedActionConfig = NonNullable<Widgets.Button["onClickAction"]>;
+
+/**
+ * An action config as the reference SDK types it: `payload` is any JSON
+ * value (`payload: Any = None`, chatkit-python `chatkit/actions.py`), where
+ * `@openai/chatkit` 1.9 says `Record<string, unknown>`. Ours follows the
+ * reference on purpose (PROTOCOL §2), so components are compared with the
+ * published types after this one change.
+ */
+type ReferenceActionConfig = Omit<PublishedActionConfig, "payload"> & { payload?: unknown };
+
+/** `T` with every published action config (however deep) widened to {@link ReferenceActionConfig}. */
+type WithReferencePayloads<T> = T extends PublishedActionConfig
+  ? [Exclude<keyof T, keyof PublishedActionConfig>] extends [never]
+    ? ReferenceActionConfig
+    : { [K in keyof T]: WithReferencePayloads<T[K]> }
+  : T extends readonly (infer U)[]
+    ? WithReferencePayloads<U>[]
+    : T extends object
+      ? { [K in keyof T]: WithReferencePayloads<T[K]> }
+      : T;
+
+/** Table and Table.Row are not exported by name; reach them through the union. */
+type Published<T extends Widgets.WidgetComponent["type"]> = WithReferencePayloads<
+  Extract<Widgets.WidgetComponent, { type: T }>
+>;
 
 export type PublishedTypesAreNotAny = Assert<IsAny<Widgets.Card> extends false ? true : false>;
 
 // Roots
-export type CardMatches = Assert<Matches<Card, Widgets.Card>>;
-export type ListViewMatches = Assert<Matches<ListView, Widgets.ListView>>;
-export type BasicRootMatches = Assert<Matches<BasicRoot, Widgets.BasicRoot>>;
-export type ListViewItemMatches = Assert<Matches<ListViewItem, Widgets.ListViewItem>>;
+export type CardMatches = Assert<Matches<Card, WithReferencePayloads<Widgets.Card>>>;
+export type ListViewMatches = Assert<Matches<ListView, WithReferencePayloads<Widgets.ListView>>>;
+export type BasicRootMatches = Assert<Matches<BasicRoot, WithReferencePayloads<Widgets.BasicRoot>>>;
+export type ListViewItemMatches = Assert<Matches<ListViewItem, WithReferencePayloads<Widgets.ListViewItem>>>;
 
 // Layout
-export type BoxMatches = Assert<Matches<Box, Widgets.Box>>;
-export type RowMatches = Assert<Matches<Row, Widgets.Row>>;
-export type ColMatches = Assert<Matches<Col, Widgets.Col>>;
-export type FormMatches = Assert<Matches<Form, Widgets.Form>>;
-export type SpacerMatches = Assert<Matches<Spacer, Widgets.Spacer>>;
-export type DividerMatches = Assert<Matches<Divider, Widgets.Divider>>;
-export type TransitionMatches = Assert<Matches<Transition, Widgets.Transition>>;
+export type BoxMatches = Assert<Matches<Box, WithReferencePayloads<Widgets.Box>>>;
+export type RowMatches = Assert<Matches<Row, WithReferencePayloads<Widgets.Row>>>;
+export type ColMatches = Assert<Matches<Col, WithReferencePayloads<Widgets.Col>>>;
+export type FormMatches = Assert<Matches<Form, WithReferencePayloads<Widgets.Form>>>;
+export type SpacerMatches = Assert<Matches<Spacer, WithReferencePayloads<Widgets.Spacer>>>;
+export type DividerMatches = Assert<Matches<Divider, WithReferencePayloads<Widgets.Divider>>>;
+export type TransitionMatches = Assert<Matches<Transition, WithReferencePayloads<Widgets.Transition>>>;
 
 // Text
-export type TitleMatches = Assert<Matches<Title, Widgets.Title>>;
-export type CaptionMatches = Assert<Matches<Caption, Widgets.Caption>>;
-export type TextMatches = Assert<Matches<TextComponent, Widgets.TextComponent>>;
-export type MarkdownMatches = Assert<Matches<Markdown, Widgets.Markdown>>;
+export type TitleMatches = Assert<Matches<Title, WithReferencePayloads<Widgets.Title>>>;
+export type CaptionMatches = Assert<Matches<Caption, WithReferencePayloads<Widgets.Caption>>>;
+export type TextMatches = Assert<Matches<TextComponent, WithReferencePayloads<Widgets.TextComponent>>>;
+export type MarkdownMatches = Assert<Matches<Markdown, WithReferencePayloads<Widgets.Markdown>>>;
 
 // Content
-export type BadgeMatches = Assert<Matches<Badge, Widgets.Badge>>;
-export type IconMatches = Assert<Matches<Icon, Widgets.Icon>>;
-export type ImageMatches = Assert<Matches<Image, Widgets.Image>>;
-export type ButtonMatches = Assert<Matches<Button, Widgets.Button>>;
+export type BadgeMatches = Assert<Matches<Badge, WithReferencePayloads<Widgets.Badge>>>;
+export type IconMatches = Assert<Matches<Icon, WithReferencePayloads<Widgets.Icon>>>;
+export type ImageMatches = Assert<Matches<Image, WithReferencePayloads<Widgets.Image>>>;
+export type ButtonMatches = Assert<Matches<Button, WithReferencePayloads<Widgets.Button>>>;
 
 // Table
 export type TableMatches = Assert<Matches<Table, Published<"Table">>>;
 export type TableRowMatches = Assert<Matches<TableRow, Published<"Table.Row">>>;
-export type TableCellMatches = Assert<Matches<TableCell, Widgets.TableCell>>;
+export type TableCellMatches = Assert<Matches<TableCell, WithReferencePayloads<Widgets.TableCell>>>;
 
 // Form controls
-export type InputMatches = Assert<Matches<Input, Widgets.Input>>;
-export type TextareaMatches = Assert<Matches<Textarea, Widgets.Textarea>>;
-export type SelectMatches = Assert<Matches<Select, Widgets.Select>>;
-export type DatePickerMatches = Assert<Matches<DatePicker, Widgets.DatePicker>>;
-export type CheckboxMatches = Assert<Matches<Checkbox, Widgets.Checkbox>>;
-export type RadioGroupMatches = Assert<Matches<RadioGroup, Widgets.RadioGroup>>;
-export type LabelMatches = Assert<Matches<Label, Widgets.Label>>;
+export type InputMatches = Assert<Matches<Input, WithReferencePayloads<Widgets.Input>>>;
+export type TextareaMatches = Assert<Matches<Textarea, WithReferencePayloads<Widgets.Textarea>>>;
+export type SelectMatches = Assert<Matches<Select, WithReferencePayloads<Widgets.Select>>>;
+export type DatePickerMatches = Assert<Matches<DatePicker, WithReferencePayloads<Widgets.DatePicker>>>;
+export type CheckboxMatches = Assert<Matches<Checkbox, WithReferencePayloads<Widgets.Checkbox>>>;
+export type RadioGroupMatches = Assert<Matches<RadioGroup, WithReferencePayloads<Widgets.RadioGroup>>>;
+export type LabelMatches = Assert<Matches<Label, WithReferencePayloads<Widgets.Label>>>;
 
 // Unions and shared shapes
-export type WidgetComponentMatches = Assert<IsMutuallyAssignable<WidgetComponent, Widgets.WidgetComponent>>;
-export type WidgetRootMatches = Assert<IsMutuallyAssignable<WidgetRoot, Widgets.WidgetRoot>>;
+export type WidgetComponentMatches = Assert<
+  IsMutuallyAssignable<WidgetComponent, WithReferencePayloads<Widgets.WidgetComponent>>
+>;
+export type WidgetRootMatches = Assert<
+  IsMutuallyAssignable<WidgetRoot, WithReferencePayloads<Widgets.WidgetRoot>>
+>;
 export type WidgetIconMatches = Assert<IsMutuallyAssignable<WidgetIcon, Widgets.WidgetIcon>>;
 /** Ours adds the protocol's `handler`, `loadingBehavior` and `streaming` (PROTOCOL §2), on purpose. */
 export type ActionConfigMatches = Assert<
-  IsMutuallyAssignable<ActionConfig, PublishedActionConfig> extends true
+  IsMutuallyAssignable<ActionConfig, ReferenceActionConfig> extends true
     ? IsMutuallyAssignable<
         KnownKeys<ActionConfig>,
         keyof PublishedActionConfig | "handler" | "loadingBehavior" | "streaming"
@@ -148,6 +175,20 @@ export type DetectsRequiredProp = Assert<Matches<Badge, DriftedBadgeRequiredPill
 export type DetectsNewProp = Assert<Matches<Badge, DriftedBadgeNewProp>>;
 // @ts-expect-error a prop the published type removes
 export type DetectsRemovedProp = Assert<Matches<Badge, DriftedBadgeMissingProp>>;
+// @ts-expect-error a drift is still caught through the payload widening
+export type DetectsNewPropWidened = Assert<Matches<Badge, WithReferencePayloads<DriftedBadgeNewProp>>>;
+// @ts-expect-error our payload is wider than the published Record<string, unknown>, on purpose
+export type PayloadIsWiderThanPublished = Assert<Matches<Button, Widgets.Button>>;
+/** A payload of any JSON value fits our Button (and the widened published one): null, a list, a bare id. */
+export type PayloadTakesAnyJson = Assert<
+  [{ type: "Button"; onClickAction: { type: "x"; payload: null } }] extends [Button]
+    ? [{ type: "Button"; onClickAction: { type: "x"; payload: [1, "a"] } }] extends [
+        WithReferencePayloads<Widgets.Button>,
+      ]
+      ? true
+      : false
+    : false
+>;
 // @ts-expect-error a component the published union adds
 export type DetectsNewComponent = Assert<IsMutuallyAssignable<WidgetComponent, DriftedComponentUnion>>;
 

@@ -178,6 +178,55 @@ describe("ThreadItemConverter", () => {
   });
 });
 
+describe("ThreadItemConverter: structured inputs and generated images", () => {
+  it("a structured input as its questions and the answers", async () => {
+    const item: ThreadItem = {
+      ...base,
+      type: "structured_input",
+      id: "s",
+      status: "answered",
+      inputs: [
+        {
+          type: "multiple_choice",
+          id: "q1",
+          question: "House?",
+          options: [{ value: "Gryffindor" }],
+          multiple: false,
+          answer: { values: ["Gryffindor"], skipped: false },
+        },
+        { type: "freeform", id: "q2", question: "Pet?", answer: { values: [], skipped: true } },
+        { type: "freeform", id: "q3", question: "Wand?" },
+      ],
+    };
+    expect(await converter.toAgentInput([item])).toEqual([
+      text(
+        "The user was asked these questions (answered):\n<StructuredInput>\n- House?\n  Gryffindor\n- Pet?\n  (skipped)\n- Wand?\n  (not answered yet)\n</StructuredInput>",
+      ),
+    ]);
+  });
+
+  it("a generated image as a note, with the image when the model can read its URL", async () => {
+    const image = (url?: string): ThreadItem => ({
+      ...base,
+      type: "generated_image",
+      id: "g",
+      ...(url === undefined ? {} : { image: { id: "i", url } }),
+    });
+    const note = "An image was generated and shown to the user (id: g).";
+    expect(await converter.toAgentInput([image("data:image/png;base64,AA")])).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "input_text", text: note },
+          { type: "input_image", image: "data:image/png;base64,AA" },
+        ],
+      },
+    ]);
+    expect(await converter.toAgentInput([image("/files/i.png")])).toEqual([text(note)]);
+    expect(await converter.toAgentInput([image()])).toEqual([text(note)]);
+  });
+});
+
 describe("loadAgentInput", () => {
   async function threadOf(count: number) {
     const store = new MemoryStore<undefined>();

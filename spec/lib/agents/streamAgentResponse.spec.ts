@@ -1,5 +1,5 @@
 import { Agent, run, tool, type RunContext, type Tool } from "@openai/agents";
-import { config as rxjsConfig, lastValueFrom, Observable, toArray } from "rxjs";
+import { config as rxjsConfig, lastValueFrom, Observable, take, toArray } from "rxjs";
 import { z } from "zod";
 import {
   applyThreadEvent,
@@ -11,9 +11,11 @@ import {
   type WidgetRoot,
 } from "chatkit-rx";
 import { AgentContext } from "../../../lib/agents/AgentContext";
+import type { StreamedRunLike } from "../../../lib/agents/fromStreamedRun";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { draftMessageToHarry } from "../../../examples/agents/draftMessageToHarry";
 import { sampleWidget } from "../../../examples/agents/sampleWidget";
+import { SyncSource } from "../../helpers/SyncSource";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
 
 const thread: ThreadMetadata = {
@@ -458,3 +460,29 @@ function tapInto<T>(into: T[]) {
       }),
     );
 }
+
+describe("streamAgentResponse, early unsubscribe", () => {
+  /** A run that streams nothing and ends when it is cancelled. */
+  function idleRun(): StreamedRunLike {
+    return {
+      toStream: () => new ReadableStream<never>(),
+      completed: Promise.resolve(),
+      cancelled: false,
+    };
+  }
+
+  it("stops a synchronous widget stream as soon as the subscriber has enough", async () => {
+    const context = newContext();
+    const states = new SyncSource((i) => card(`state ${i}`));
+    const streamed = context.streamWidget(states.observable);
+    const seen: ThreadStreamEvent[] = [];
+    streamAgentResponse(context, idleRun())
+      .pipe(take(2))
+      .subscribe((event) => seen.push(event));
+    // Added with the first state, then the first update; the source stopped there.
+    expect(seen.map((event) => event.type)).toEqual(["thread.item.added", "thread.item.updated"]);
+    expect(states.produced).toBe(2);
+    expect(context.signal.aborted).toBe(true);
+    await expect(streamed).resolves.toBeUndefined();
+  });
+});

@@ -98,6 +98,91 @@ describe("thread event schemas", () => {
     }
   });
 
+  // Shapes as the reference SDK v1.6.5 sends them (`chatkit/types.py`, None fields left out).
+  const questions = [
+    {
+      type: "multiple_choice",
+      id: "q1",
+      question: "Which size?",
+      options: [{ value: "S" }, { value: "M" }],
+      multiple: false,
+      answer: { values: ["M"], skipped: false },
+    },
+    {
+      type: "freeform",
+      id: "q2",
+      question: "Anything else?",
+      description: "Optional",
+      answer: { values: [], skipped: true },
+    },
+  ];
+
+  it.each([
+    { type: "generated_image", id: "g", thread_id: "t", created_at },
+    {
+      type: "generated_image",
+      id: "g",
+      thread_id: "t",
+      created_at,
+      image: { id: "ig_1", url: "https://x/y.png" },
+    },
+    { type: "structured_input", id: "s", thread_id: "t", created_at, status: "answered", inputs: questions },
+    { type: "structured_input", id: "s", thread_id: "t", created_at, status: "skipped", inputs: [] },
+  ])("parses a $type item ($status)", (item) => {
+    expect(ThreadItemSchema.parse(item)).toEqual(item);
+    expect(ThreadStreamEventSchema.parse({ type: "thread.item.done", item })).toEqual({
+      type: "thread.item.done",
+      item,
+    });
+  });
+
+  it("fills the reference's defaults of a structured_input item", () => {
+    expect(
+      ThreadItemSchema.parse({
+        type: "structured_input",
+        id: "s",
+        thread_id: "t",
+        created_at,
+        inputs: [{ type: "multiple_choice", id: "q", question: "?", options: [], answer: {} }],
+      }),
+    ).toEqual({
+      type: "structured_input",
+      id: "s",
+      thread_id: "t",
+      created_at,
+      status: "pending",
+      inputs: [
+        {
+          type: "multiple_choice",
+          id: "q",
+          question: "?",
+          options: [],
+          multiple: false,
+          answer: { values: [], skipped: false },
+        },
+      ],
+    });
+  });
+
+  it("rejects a structured_input with an unknown status or question type", () => {
+    const item = { type: "structured_input", id: "s", thread_id: "t", created_at, inputs: [] };
+    expect(ThreadItemSchema.safeParse({ ...item, status: "maybe" }).success).toBe(false);
+    const bad = ThreadItemSchema.safeParse({ ...item, inputs: [{ type: "slider", id: "q", question: "?" }] });
+    expect(bad.error?.issues[0]?.path).toEqual(["inputs", 0, "type"]);
+  });
+
+  it.each([
+    {
+      type: "generated_image.updated",
+      image: { id: "ig_1", url: "data:image/png;base64,AA" },
+      progress: 0.25,
+    },
+    { type: "generated_image.updated", image: { id: "ig_1", url: "https://x/y.png" } },
+  ])("parses a generated_image.updated update", (update) => {
+    const event = { type: "thread.item.updated", item_id: "g", update };
+    expect(ThreadStreamEventSchema.parse(event)).toEqual(event);
+  });
+
   it("rejects an unknown event type and a bad update, with a path", () => {
     expect(ThreadStreamEventSchema.safeParse({ type: "nope" }).success).toBe(false);
     const bad = WidgetUpdateSchema.safeParse({

@@ -1,6 +1,7 @@
 import type { ThreadStreamEvent } from "../../../lib/events/threadEvents";
 import type {
   AssistantMessageItem,
+  GeneratedImageItem,
   ThreadItem,
   WidgetItem,
   WorkflowItem,
@@ -156,6 +157,60 @@ describe("applyThreadEvent", () => {
       },
     ]);
     expect((items[0] as WorkflowItem).workflow.tasks).toEqual([{ ...task, status_indicator: "complete" }]);
+  });
+
+  it("applies generated image updates: each image replaces the last, progress is not kept", () => {
+    const pending: GeneratedImageItem = { ...base, type: "generated_image", id: "msg_img" };
+    const partial = { id: "ig_1", url: "data:image/png;base64,AAAA" };
+    const final = { id: "ig_1", url: "https://example.com/final.png" };
+    const added = reduce([{ type: "thread.item.added", item: pending }]);
+    const first = reduce(
+      [
+        {
+          type: "thread.item.updated",
+          item_id: "msg_img",
+          update: { type: "generated_image.updated", image: partial, progress: 0.5 },
+        },
+      ],
+      added,
+    );
+    expect(first).toEqual([{ ...pending, image: partial }]);
+    const second = reduce(
+      [
+        {
+          type: "thread.item.updated",
+          item_id: "msg_img",
+          update: { type: "generated_image.updated", image: final },
+        },
+      ],
+      first,
+    );
+    expect(second).toEqual([{ ...pending, image: final }]);
+    expect(added).toEqual([pending]);
+    expect(() =>
+      reduce(
+        [
+          {
+            type: "thread.item.updated",
+            item_id: "wf_1",
+            update: { type: "generated_image.updated", image: final },
+          },
+        ],
+        [workflow],
+      ),
+    ).toThrow(expect.objectContaining({ reason: "wrong-item-type", itemId: "wf_1" }) as Error);
+    expect(() =>
+      reduce(
+        [
+          {
+            type: "thread.item.updated",
+            item_id: "msg_img",
+            update: { type: "widget.root.updated", widget: widget("") },
+          },
+        ],
+        first,
+      ),
+    ).toThrow(expect.objectContaining({ reason: "wrong-item-type", itemId: "msg_img" }) as Error);
   });
 
   it("throws a WidgetUpdateError for an unknown item", () => {

@@ -383,7 +383,7 @@ describe("ChatKitServer: actions and persistence", () => {
     const { server, store } = makeServer({
       respond: (thread) => streamWidget(thread, form, { generateId: () => "form_1" }),
       action: (thread, action, sender) =>
-        from(server.saveFormValues(thread, sender as WidgetItem, action.payload ?? {}, undefined)).pipe(
+        from(server.saveFormValues(thread, sender as WidgetItem, action.payload, undefined)).pipe(
           map((item): ThreadStreamEvent => ({ type: "thread.item.replaced", item })),
         ),
     });

@@ -19,6 +19,14 @@ const form = (): WidgetRoot => ({
 });
 
 describe("applyFormValues", () => {
+  it.each([null, undefined, ["Milk"], "Milk", 3])(
+    "returns the widget itself for a payload that holds no form values: %p",
+    (payload) => {
+      const widget = form();
+      expect(applyFormValues(widget, payload)).toBe(widget);
+    },
+  );
+
   it("writes nested (dotted-name) values into defaultValue, at any depth", () => {
     const result = applyFormValues(form(), { todo: { title: "Milk", notes: "2 litres" }, priority: "high" });
     expect(result.children).toEqual([

@@ -3,7 +3,11 @@
  * operators that coalesce token-rate text (`throttleTextDeltas` on time,
  * `mergeTextDeltasWhilePaused` on a slow client).
  */
-import type { ThreadItemUpdatedEvent, ThreadItemUpdate, ThreadStreamEvent } from "./threadEvents";
+import type {
+  ThreadItemUpdatedEvent,
+  ThreadItemUpdate,
+  ThreadStreamEvent,
+} from "../../lib/events/threadEvents";
 
 type WidgetTextDelta = Extract<ThreadItemUpdate, { type: "widget.streaming_text.value_delta" }>;
 type MessageTextDelta = Extract<ThreadItemUpdate, { type: "assistant_message.content_part.text_delta" }>;

@@ -1,6 +1,6 @@
 import type { Subscriber } from "rxjs";
 
-import type { ThreadStreamEvent } from "./threadEvents";
+import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 
 /**
  * The events an operator owes its subscriber, sent in order, and how the
@@ -69,12 +69,6 @@ export class Outbox {
     } finally {
       this.sending = false;
     }
-  }
-
-  /** Drops what is due and the ending (the subscriber unsubscribed). */
-  clear(): void {
-    this.clearQueue();
-    this.ending = null;
   }
 
   private refillQueue(): boolean {
