@@ -301,6 +301,8 @@ export type { TypedAction } from "./lib/server/ofActionType";
 export { applyFormValues } from "./lib/server/applyFormValues";
 export { toNodeHandler } from "./lib/server/toNodeHandler";
 export { toFetchHandler } from "./lib/server/toFetchHandler";
+export { createPageHandler } from "./lib/page/createPageHandler";
+export type { PageHandlerConfig } from "./lib/page/createPageHandler";
 export type { HttpHandlerConfig } from "./lib/server/httpCommon";
 export {
   ChatKitRequestSchema,

@@ -131,6 +131,7 @@ const EXPECTED_EXPORTS = [
   "applyThreadEvent",
   "applyWidgetUpdate",
   "checkWidget",
+  "createPageHandler",
   "defaultGenerateId",
   "diffWidgetStates",
   "diffWidgets",

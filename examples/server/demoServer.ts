@@ -9,8 +9,9 @@
  *   checked with `ofActionType`, the updates come from `diffWidgetStates`,
  *   and the server saves them, so a reload shows the new count.
  *
- * Run: `npx tsx examples/server/demoServer.ts` (PORT defaults to 8000),
- * then POST ChatKit requests to http://127.0.0.1:8000/chatkit.
+ * Run: `npm start` (PORT defaults to 8000) and open http://127.0.0.1:8000/:
+ * the chat page served here talks ChatKit to POST /chatkit, as the ChatKit
+ * web component would.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -30,6 +31,7 @@ import {
 import { z } from "zod";
 import {
   ChatKitServer,
+  createPageHandler,
   MemoryStore,
   ofActionType,
   toNodeHandler,
@@ -199,10 +201,15 @@ function cors(res: ServerResponse): void {
   res.setHeader("access-control-allow-methods", "POST, OPTIONS");
 }
 
-/** The HTTP server: `POST /chatkit` goes to ChatKit, `OPTIONS` answers preflights, anything else is 404. */
+/**
+ * The HTTP server: `GET /` is the chat page (and `/assets/...` its bundle), `POST /chatkit` goes to
+ * ChatKit, `OPTIONS` answers preflights, anything else is 404.
+ */
 export function createDemoHttpServer(chatkit: ChatKitServer<DemoContext>): Server {
   const handle = toNodeHandler(chatkit, (): DemoContext => ({}));
+  const page = createPageHandler();
   return createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (page(req, res)) return;
     cors(res);
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/chatkit") {
@@ -247,7 +254,7 @@ if (require.main === module) {
     process.exit(1);
   }
   startDemoServer({ port }).then(
-    ({ url }) => console.log(`ChatKit demo server listening on ${url} (POST ChatKit requests here)`),
+    ({ url }) => console.log(`chatkit-rx demo: open ${new URL("/", url).href}`),
     (error: unknown) => {
       console.error(error);
       process.exit(1);
