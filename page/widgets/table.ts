@@ -42,7 +42,10 @@ const Chart: ComponentRenderer = (node) => {
     dataKey?: unknown;
     label?: unknown;
   }[];
-  const data = (Array.isArray(node["data"]) ? node["data"] : []) as Record<string, string | number | undefined>[];
+  const data = (Array.isArray(node["data"]) ? node["data"] : []) as Record<
+    string,
+    string | number | undefined
+  >[];
   const table = document.createElement("table");
   table.className = "ck-table";
   const head = table.insertRow();
