@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -55,7 +56,8 @@ export async function screenshotPreview(
   }
   let playwright: typeof import("playwright-core");
   try {
-    playwright = await import("playwright-core");
+    // Loaded only here: the rest of the command line works without it (it is an optional peer).
+    playwright = createRequire(__filename)("playwright-core") as typeof import("playwright-core");
   } catch {
     throw new ScreenshotUnavailableError(
       "playwright-core is not installed: npm install --save-dev playwright-core",
