@@ -145,7 +145,7 @@ export class ChatApp {
 
   private async run(body: ChatKitRequestBody): Promise<void> {
     await this.guard(async () => {
-      this.showStatus("busy", "…");
+      this.showStatus("busy", "Responding…");
       for await (const event of this.client.stream(body)) this.handle(event);
       if (this.elements.status.dataset["level"] === "busy") this.showStatus("idle", "");
     });
@@ -155,6 +155,7 @@ export class ChatApp {
     switch (event.type) {
       case "thread.created":
         this.setThread(event.thread.id);
+        void this.refreshThreads(); // the side bar shows the new thread while its first answer streams
         break;
       case "error":
         this.showStatus("error", event.message ?? `Error (${event.code})`);
