@@ -63,7 +63,7 @@ export function createPageHandler(
       file = join("assets", path.slice("/assets/".length));
     else return false;
     const directory = config.directory ?? findPageDirectory();
-    if (directory === undefined) {
+    if (directory === undefined || !existsSync(join(directory, "assets", "chat.js"))) {
       res
         .writeHead(503, { "content-type": "text/plain; charset=utf-8" })
         .end("The browser page is not built yet: run `npm run build` (it bundles page/ into dist/page).\n");
