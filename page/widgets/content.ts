@@ -66,8 +66,11 @@ const Badge: ComponentRenderer = (node) => {
 };
 
 const Icon: ComponentRenderer = (node) => {
-  const element = icon(node["name"]);
-  element.dataset["component"] = "Icon";
+  const element = elementFor("span", node, "ck-icon");
+  element.replaceChildren(...icon(node["name"]).childNodes);
+  const name = stringProp(node, "name") ?? "";
+  element.title = name;
+  element.setAttribute("aria-label", name);
   const iconColor = color(node["color"]);
   if (iconColor !== undefined) element.style.color = iconColor;
   const size = node["size"];

@@ -22,7 +22,6 @@ function appendChildren(
 function formElement(node: WidgetNode, context: RenderContext, className: string): HTMLFormElement {
   const form = elementFor("form", node, className);
   form.dataset["form"] = "";
-  form.noValidate = false;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const action = node["onSubmitAction"];
