@@ -336,6 +336,8 @@ export type { HttpHandlerConfig } from "./lib/server/http/config";
 export type { CorsConfig } from "./lib/server/http/cors";
 export type { NodeContextFactory, NodeHandler } from "./lib/server/toNodeHandler";
 export type { FetchContextFactory, FetchHandler } from "./lib/server/toFetchHandler";
+export { createPageHandler } from "./lib/page/createPageHandler";
+export type { PageHandlerConfig } from "./lib/page/createPageHandler";
 export {
   ChatKitRequestSchema,
   UserMessageInputSchema,

@@ -147,6 +147,7 @@ const EXPECTED_EXPORTS = [
   "applyWidgetUpdate",
   "checkWidget",
   "createIdGenerator",
+  "createPageHandler",
   "defaultGenerateId",
   "diffWidgetStates",
   "diffWidgets",

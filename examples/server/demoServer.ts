@@ -13,14 +13,17 @@
  *
  * With `OPENAI_API_KEY` set, a real `@openai/agents` agent answers instead
  * of the scripted model (examples/agents/respond.ts: the seed's tools show
- * the sample widget and stream a draft into the channel-message card);
- * `OPENAI_BASE_URL` points it at another Responses API endpoint.
+ * the sample widget and stream a draft into the channel-message card), with
+ * the thread so far as its input; `OPENAI_BASE_URL` points it at another
+ * Responses API endpoint.
  *
- * Run: `npx tsx examples/server/demoServer.ts` (PORT defaults to 8000),
- * then POST ChatKit requests to http://127.0.0.1:8000/chatkit.
+ * Run: `npm start` (PORT defaults to 8000) and open http://127.0.0.1:8000/:
+ * the chat page served here talks ChatKit to POST /chatkit, as the ChatKit
+ * web component would.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Pool } from "pg";
@@ -42,6 +45,7 @@ import { z } from "zod";
 import { respond as agentRespond } from "../agents/respond";
 import {
   ChatKitServer,
+  createPageHandler,
   MemoryStore,
   PostgresStore,
   fromPGlite,
@@ -228,10 +232,15 @@ function cors(res: ServerResponse): void {
   res.setHeader("access-control-allow-methods", "POST, OPTIONS");
 }
 
-/** The HTTP server: `POST /chatkit` goes to ChatKit, `OPTIONS` answers preflights, anything else is 404. */
+/**
+ * The HTTP server: `GET /` is the chat page (and `/assets/...` its bundle), `POST /chatkit` goes to
+ * ChatKit, `OPTIONS` answers preflights, anything else is 404.
+ */
 export function createDemoHttpServer(chatkit: ChatKitServer<DemoContext>): Server {
   const handle = toNodeHandler(chatkit, (): DemoContext => ({}));
+  const page = createPageHandler();
   return createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (page(req, res)) return;
     cors(res);
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/chatkit") {
@@ -278,21 +287,28 @@ if (require.main === module) {
   // Embedded PostgreSQL (PGlite) in a git-ignored data directory, so a restart keeps every thread;
   // DATABASE_URL switches to a PostgreSQL server.
   const databaseUrl = process.env["DATABASE_URL"];
+  const dataDir = process.env["CHATKIT_DATA_DIR"] ?? join(__dirname, "../../.data/chatkit");
+  if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
   const store = new PostgresStore<DemoContext>({
     driver: databaseUrl
       ? fromPgPool(new Pool({ connectionString: databaseUrl }))
-      : fromPGlite(new PGlite(process.env["CHATKIT_DATA_DIR"] ?? join(__dirname, "../../.data/chatkit"))),
+      : fromPGlite(new PGlite(dataDir)),
   });
   const model = process.env["OPENAI_API_KEY"] ? "openai" : "scripted";
-  startDemoServer({ port, model, store }).then(
-    ({ url }) =>
-      console.log(
-        `ChatKit demo server listening on ${url} (POST ChatKit requests here); ` +
-          (model === "openai" ? "answering with the OpenAI agent" : "answering with the scripted model"),
-      ),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  // Migrating first makes a database that cannot be opened fail here, with its own error.
+  store
+    .migrate()
+    .then(() => startDemoServer({ port, model, store }))
+    .then(
+      ({ url }) =>
+        console.log(
+          `chatkit-rx demo: open ${new URL("/", url).href} (` +
+            (model === "openai" ? "the OpenAI agent answers" : "the scripted model answers") +
+            `; threads are kept in ${databaseUrl ? "DATABASE_URL" : dataDir})`,
+        ),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
 }

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
-import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { checkWidget } from "../../widgets/checkWidget";
-import { isJsonObject } from "../../widgets/json";
-import { WidgetTemplateError } from "../../widgets/errors";
 import { findOutputsInJsonStrings } from "../../widgets/template/outputsInJsonStrings";
 import { decodeStudioState } from "../../widgets/template/studioState";
 import { WidgetTemplate } from "../../widgets/template/WidgetTemplate";
 import { firstDifference } from "./firstDifference";
+import { preview, PREVIEW_USAGE } from "./preview";
+import { parsing, UsageError, type ConsoleOutput } from "./usage";
+import { describe, displayPath, readDataFile } from "./widgetFiles";
 
 const USAGE = `Usage:
   chatkit-rx check [--strict] <file.widget...>
@@ -18,13 +17,9 @@ const USAGE = `Usage:
   chatkit-rx render <file.widget> [--data data.json]
       Print the widget JSON built from the data (default: the Studio's default data),
       checked against the file's jsonSchema.
-`;
+${PREVIEW_USAGE}`;
 
-/** Where the command line writes; injectable so that it can be driven in-process too. */
-export interface ConsoleOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { ConsoleOutput } from "./usage";
 
 const processOutput: ConsoleOutput = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -40,6 +35,8 @@ export async function main(argv: readonly string[], output: ConsoleOutput = proc
         return await check(rest, output);
       case "render":
         return render(rest, output);
+      case "preview":
+        return await preview(rest, output);
       case undefined:
       case "help":
       case "--help":
@@ -57,22 +54,6 @@ export async function main(argv: readonly string[], output: ConsoleOutput = proc
     }
     throw error;
   }
-}
-
-class UsageError extends Error {}
-
-/** Runs `parseArgs`, turning its complaints into usage errors (exit code 2). */
-function parsing<T>(parseArguments: () => T): T {
-  try {
-    return parseArguments();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function displayPath(file: string): string {
-  const shown = relative(process.cwd(), file);
-  return shown.startsWith("..") ? file : shown;
 }
 
 async function check(args: readonly string[], output: ConsoleOutput): Promise<number> {
@@ -164,25 +145,4 @@ function render(args: readonly string[], output: ConsoleOutput): number {
     output.err(`${displayPath(file)}: error: ${describe(error)}`);
     return 1;
   }
-}
-
-function readDataFile(path: string): object {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new DataFileError(`cannot read the data file ${path}: ${(error as Error).message}`);
-  }
-  if (!isJsonObject(data)) {
-    throw new DataFileError(`the data file ${path} must hold a JSON object`);
-  }
-  return data;
-}
-
-class DataFileError extends Error {}
-
-function describe(error: unknown): string {
-  if (error instanceof WidgetTemplateError) return error.detail;
-  if (error instanceof DataFileError || error instanceof TypeError) return error.message;
-  throw error;
 }

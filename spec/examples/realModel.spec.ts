@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
@@ -15,7 +17,13 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ url: string; banner: strin
     [join(root, "node_modules/tsx/dist/cli.mjs"), "examples/server/demoServer.ts"],
     {
       cwd: root,
-      env: { ...process.env, PORT: "0", ...env },
+      // Its PGlite data directory is a fresh one, not the repository's .data/.
+      env: {
+        ...process.env,
+        PORT: "0",
+        CHATKIT_DATA_DIR: mkdtempSync(join(tmpdir(), "chatkit-demo-")),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -23,8 +31,8 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ url: string; banner: strin
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /listening on (http:\/\/\S+\/chatkit)/.exec(output)?.[1];
-      if (url !== undefined) resolve({ url, banner: output, child });
+      const page = /open (http:\/\/\S+\/) \(/.exec(output)?.[1];
+      if (page !== undefined) resolve({ url: `${page}chatkit`, banner: output, child });
     });
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("exit", (code) => reject(new Error(`the demo exited (${code}) before listening:\n${output}`)));
@@ -43,6 +51,9 @@ function script(request: RecordedRequest): FakeReply {
   return { call: { name: "draft_message_to_harry", arguments: { topic: "Quidditch" } } };
 }
 
+// Each case starts the demo as its own process, PGlite included: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 describe("npm start with OPENAI_API_KEY: the seed's agent on the real openai client, against a fake Responses API", () => {
   it("streams the drafted card and the assistant's answer, with the tool's output fed back to the model", async () => {
     const api = await startFakeResponsesApi(script);
@@ -52,7 +63,7 @@ describe("npm start with OPENAI_API_KEY: the seed's agent on the real openai cli
       OPENAI_AGENTS_DISABLE_TRACING: "1",
     });
     try {
-      expect(demo.banner).toContain("answering with the OpenAI agent");
+      expect(demo.banner).toContain("the OpenAI agent answers");
       const response = await fetch(demo.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -99,7 +110,7 @@ describe("npm start with OPENAI_API_KEY: the seed's agent on the real openai cli
     const api = await startFakeResponsesApi(script);
     const demo = await startDemo({ OPENAI_API_KEY: "", OPENAI_BASE_URL: api.baseURL });
     try {
-      expect(demo.banner).toContain("answering with the scripted model");
+      expect(demo.banner).toContain("the scripted model answers");
       const response = await fetch(demo.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
