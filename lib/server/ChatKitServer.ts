@@ -669,7 +669,7 @@ export class ChatKitServer<TContext = unknown> {
         const thread = await this.#loadThread(request.params.thread_id, context);
         const items = await this.store.loadThreadItems(
           thread.id,
-          { limit: this.#pageSize, order: "asc" },
+          { limit: this.#pageSize, order: "asc", visibleOnly: true },
           context,
         );
         return this.#threadResponse(thread, items);
@@ -687,7 +687,8 @@ export class ChatKitServer<TContext = unknown> {
         const page = await this.#find("params.after", () =>
           this.store.loadThreadItems(
             thread_id,
-            { limit: this.#limit(limit), order, after: after ?? undefined },
+            // Hidden items are left out by the store before the limit, so a page is never short.
+            { limit: this.#limit(limit), order, after: after ?? undefined, visibleOnly: true },
             context,
           ),
         );

@@ -22,6 +22,7 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ url: string; banner: strin
         ...process.env,
         PORT: "0",
         CHATKIT_DATA_DIR: mkdtempSync(join(tmpdir(), "chatkit-demo-")),
+        DATABASE_URL: "",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

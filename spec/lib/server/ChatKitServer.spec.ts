@@ -715,3 +715,47 @@ describe("ChatKitServer.process: threads.retry_after_item", () => {
     ]);
   });
 });
+
+describe("ChatKitServer: pages of items leave hidden items out before the limit", () => {
+  it("a full page of visible items, never a short one, with hidden items in between", async () => {
+    const { server, store } = makeServer();
+    await store.createThread(
+      { id: "thr", created_at: "2025-01-01T00:00:00.000Z", status: { type: "active" } },
+      undefined,
+    );
+    for (let index = 0; index < 6; index++) {
+      await store.addThreadItem(
+        "thr",
+        {
+          type: "sdk_hidden_context",
+          id: `h${index}`,
+          thread_id: "thr",
+          created_at: "2025-01-01T00:00:00.000Z",
+          content: "note",
+        },
+        undefined,
+      );
+      await store.addThreadItem(
+        "thr",
+        { type: "end_of_turn", id: `e${index}`, thread_id: "thr", created_at: "2025-01-01T00:00:00.000Z" },
+        undefined,
+      );
+    }
+    const first = json(
+      await server.process(
+        { type: "items.list", params: { thread_id: "thr", limit: 4, order: "asc" } },
+        undefined,
+      ),
+    ) as { data: ThreadItem[]; has_more: boolean; after?: string };
+    expect(first.data.map((item) => item.id)).toEqual(["e0", "e1", "e2", "e3"]);
+    expect(first.has_more).toBe(true);
+    const second = json(
+      await server.process(
+        { type: "items.list", params: { thread_id: "thr", limit: 4, order: "asc", after: first.after } },
+        undefined,
+      ),
+    ) as { data: ThreadItem[]; has_more: boolean };
+    expect(second.data.map((item) => item.id)).toEqual(["e4", "e5"]);
+    expect(second.has_more).toBe(false);
+  });
+});
