@@ -27,6 +27,7 @@ import { isAsyncIterable } from "../iterables";
 import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
 import { applyFormValues } from "./applyFormValues";
 import { declaredActionTypes } from "./declaredActions";
+import { findOrNotFound } from "./findOrNotFound";
 import { holdingThread, type ThreadTurn } from "./holdingThread";
 import { LocalThreadLocks } from "./LocalThreadLocks";
 import { MemoryStore } from "./MemoryStore";
@@ -39,7 +40,7 @@ import {
   type StreamingRequest,
   type UserMessageInput,
 } from "./requests";
-import { ActionPayloadError, ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
+import { ActionPayloadError, ChatKitRequestError, ThreadBusyError } from "../errors";
 import type { Store } from "./Store";
 import type {
   ChatKitServerConfig,
@@ -330,25 +331,8 @@ export class ChatKitServer<TContext = unknown> {
     }
   }
 
-  /** Runs a store read; a missing thread/item becomes a 404 naming `field`. */
-  async #find<T>(field: string, read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof StoreNotFoundError) {
-        throw new ChatKitRequestError({
-          status: 404,
-          code: "not_found",
-          field,
-          message: `${field}: ${error.message}`,
-        });
-      }
-      throw error;
-    }
-  }
-
   #loadThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
-    return this.#find("params.thread_id", () => this.store.loadThread(threadId, context));
+    return findOrNotFound("params.thread_id", () => this.store.loadThread(threadId, context));
   }
 
   /** The widget that fired `action`: it must exist in the thread and declare an action of that type. */
@@ -359,7 +343,9 @@ export class ChatKitServer<TContext = unknown> {
     context: TContext,
   ): Promise<WidgetItem | null> {
     if (itemId === undefined || itemId === null) return null;
-    const item = await this.#find("params.item_id", () => this.store.loadItem(thread.id, itemId, context));
+    const item = await findOrNotFound("params.item_id", () =>
+      this.store.loadItem(thread.id, itemId, context),
+    );
     if (item.type !== "widget") {
       throw new ChatKitRequestError({
         status: 400,
@@ -544,7 +530,7 @@ export class ChatKitServer<TContext = unknown> {
         this.#requireHandler("respond");
         const thread = await this.#loadThread(request.params.thread_id, context);
         const itemId = request.params.item_id;
-        const item = await this.#find("params.item_id", () =>
+        const item = await findOrNotFound("params.item_id", () =>
           this.store.loadItem(thread.id, itemId, context),
         );
         if (item.type !== "user_message") {
@@ -676,7 +662,7 @@ export class ChatKitServer<TContext = unknown> {
       }
       case "threads.list": {
         const { limit, order, after } = request.params;
-        const page = await this.#find("params.after", () =>
+        const page = await findOrNotFound("params.after", () =>
           this.store.loadThreads({ limit: this.#limit(limit), order, after: after ?? undefined }, context),
         );
         return { ...page, data: page.data.map((thread) => this.#threadResponse(thread)) };
@@ -684,7 +670,7 @@ export class ChatKitServer<TContext = unknown> {
       case "items.list": {
         const { thread_id, limit, order, after } = request.params;
         await this.#loadThread(thread_id, context);
-        const page = await this.#find("params.after", () =>
+        const page = await findOrNotFound("params.after", () =>
           this.store.loadThreadItems(
             thread_id,
             // Hidden items are left out by the store before the limit, so a page is never short.

@@ -7,9 +7,11 @@
  */
 import { concat, defer, from, of, type Observable } from "rxjs";
 
-import { ChatKitRequestError, StoreNotFoundError } from "../errors";
+import { ChatKitRequestError } from "../errors";
+import { quoteExcerpt } from "../excerpt";
 import type { ThreadStreamEvent } from "../events/threadEvents";
 import type { StructuredInputItem, ThreadMetadata } from "../events/threadItems";
+import { findOrNotFound } from "./findOrNotFound";
 import type { StructuredInputSubmission, ThreadsAddStructuredInputRequest } from "./requests";
 import type { Store } from "./Store";
 
@@ -68,20 +70,6 @@ export function answerStructuredInput(
   return { ...item, status: submission.status, inputs };
 }
 
-async function find<T>(field: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof StoreNotFoundError)) throw error;
-    throw new ChatKitRequestError({
-      status: 404,
-      code: "not_found",
-      field,
-      message: `${field}: ${error.message}`,
-    });
-  }
-}
-
 /**
  * Loads what a `threads.add_structured_input` request names and records the
  * answers, before anything is written or sent.
@@ -99,14 +87,14 @@ export async function loadStructuredInputAnswer<TContext>(
   context: TContext,
 ): Promise<{ thread: ThreadMetadata; answered: StructuredInputItem }> {
   const { thread_id, item_id, input } = request.params;
-  const thread = await find("params.thread_id", () => store.loadThread(thread_id, context));
-  const item = await find("params.item_id", () => store.loadItem(thread.id, item_id, context));
+  const thread = await findOrNotFound("params.thread_id", () => store.loadThread(thread_id, context));
+  const item = await findOrNotFound("params.item_id", () => store.loadItem(thread.id, item_id, context));
   if (item.type !== "structured_input") {
     throw new ChatKitRequestError({
       status: 400,
       code: "invalid_request",
       field: "params.item_id",
-      message: `params.item_id: item "${item_id}" is a ${item.type} item, not a structured_input`,
+      message: `params.item_id: item ${quoteExcerpt(item_id)} is a ${item.type} item, not a structured_input`,
     });
   }
   return { thread, answered: answerStructuredInput(item, input) };

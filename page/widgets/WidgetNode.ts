@@ -22,14 +22,8 @@ export type ComponentRenderer = (
   renderChild: (child: unknown) => HTMLElement,
 ) => HTMLElement;
 
-export function isWidgetNode(value: unknown): value is WidgetNode {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as { type?: unknown }).type === "string"
-  );
-}
+/** The same test the diff and the reducer use: an object with a string `type`. */
+export { isWidgetNode } from "../../lib/widgetTree";
 
 export function isAction(value: unknown): value is ActionConfig {
   return (
