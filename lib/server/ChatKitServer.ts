@@ -3,9 +3,7 @@ import {
   catchError,
   concat,
   defer,
-  from,
   ignoreElements,
-  map,
   of,
   switchMap,
   type Observable,
@@ -15,20 +13,20 @@ import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
 import {
   isHiddenItem,
   type ClientToolCallItem,
-  type Page,
-  type Thread,
   type ThreadItem,
   type ThreadMetadata,
   type UserMessageItem,
   type WidgetItem,
 } from "../events/threadItems";
 import { quoteExcerpt } from "../excerpt";
-import { isAsyncIterable } from "../iterables";
 import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
 import { applyFormValues } from "./applyFormValues";
-import { declaredActionTypes } from "./declaredActions";
+import { newUserMessage, toClientThread } from "./clientThread";
+import { deleteItemsAfter } from "./deleteItemsAfter";
 import { findOrNotFound } from "./findOrNotFound";
+import { handlerEvents } from "./handlerEvents";
 import { holdingThread, type ThreadTurn } from "./holdingThread";
+import { loadSender } from "./loadSender";
 import { LocalThreadLocks } from "./LocalThreadLocks";
 import { MemoryStore } from "./MemoryStore";
 import { parseRequest } from "./parseRequest";
@@ -65,23 +63,11 @@ export type {
 /** The note saved (never shown) when the client cancels, so the next response does not carry on the old one. */
 export const CANCELLED_STREAM_NOTE = "The user cancelled the stream. Stop responding to the prior request.";
 
-const MAX_PAGES = 100_000;
-
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new TypeError(`ChatKitServer: ${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
-}
-
-/** A cheap guard against handing the client something that is not an event (a full parse per event would cost too much). */
-function checkEvent(event: ThreadStreamEvent): ThreadStreamEvent {
-  if (typeof event !== "object" || event === null || typeof (event as { type?: unknown }).type !== "string") {
-    throw new TypeError(
-      `ChatKitServer: respond()/action() emitted ${Array.isArray(event) ? "an array" : (JSON.stringify(event) ?? typeof event)}, not a thread stream event`,
-    );
-  }
-  return event;
 }
 
 /**
@@ -335,36 +321,6 @@ export class ChatKitServer<TContext = unknown> {
     return findOrNotFound("params.thread_id", () => this.store.loadThread(threadId, context));
   }
 
-  /** The widget that fired `action`: it must exist in the thread and declare an action of that type. */
-  async #loadSender(
-    thread: ThreadMetadata,
-    itemId: string | null | undefined,
-    action: Action,
-    context: TContext,
-  ): Promise<WidgetItem | null> {
-    if (itemId === undefined || itemId === null) return null;
-    const item = await findOrNotFound("params.item_id", () =>
-      this.store.loadItem(thread.id, itemId, context),
-    );
-    if (item.type !== "widget") {
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        field: "params.item_id",
-        message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; an action's sender must be a widget`,
-      });
-    }
-    if (!declaredActionTypes(item.widget).has(action.type)) {
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        field: "params.action.type",
-        message: `params.action.type: widget item ${quoteExcerpt(itemId)} declares no action of type ${quoteExcerpt(action.type)}`,
-      });
-    }
-    return item;
-  }
-
   /** A 501 when neither the config nor a subclass gives the handler `name`. */
   #requireHandler(name: "respond" | "action" | "syncAction"): void {
     const overridden = this[name] !== ChatKitServer.prototype[name];
@@ -389,20 +345,12 @@ export class ChatKitServer<TContext = unknown> {
   }
 
   #userMessage(input: UserMessageInput, thread: ThreadMetadata, context: TContext): UserMessageItem {
-    const options = input.inference_options ?? {};
-    return {
-      type: "user_message",
-      id: this.store.generateItemId("message", thread, context),
-      thread_id: thread.id,
-      created_at: this.#isoNow(),
-      content: input.content,
-      attachments: [],
-      ...(typeof input.quoted_text === "string" ? { quoted_text: input.quoted_text } : {}),
-      inference_options: {
-        ...(options.tool_choice ? { tool_choice: options.tool_choice } : {}),
-        ...(typeof options.model === "string" ? { model: options.model } : {}),
-      },
-    };
+    return newUserMessage(
+      input,
+      thread,
+      this.store.generateItemId("message", thread, context),
+      this.#isoNow(),
+    );
   }
 
   /**
@@ -471,7 +419,7 @@ export class ChatKitServer<TContext = unknown> {
             concat(
               defer(async () => {
                 await this.store.createThread(thread, context);
-                return { type: "thread.created", thread: this.#threadResponse(thread) } as const;
+                return { type: "thread.created", thread: toClientThread(thread) } as const;
               }),
               this.#respondTo(
                 thread,
@@ -543,7 +491,9 @@ export class ChatKitServer<TContext = unknown> {
         }
         return this.#holding(thread.id, (turn) =>
           concat(
-            defer(() => this.#deleteItemsAfter(thread, item.id, context)).pipe(ignoreElements()),
+            defer(() => deleteItemsAfter(this.store, thread, item.id, this.#maxPageSize, context)).pipe(
+              ignoreElements(),
+            ),
             this.#response(thread, context, turn, (options) => this.respond(thread, item, context, options)),
           ),
         );
@@ -552,10 +502,10 @@ export class ChatKitServer<TContext = unknown> {
         this.#requireHandler("action");
         const thread = await this.#loadThread(request.params.thread_id, context);
         const { item_id: itemId, action } = request.params;
-        await this.#loadSender(thread, itemId, action, context);
+        await loadSender(this.store, thread, itemId, action, context);
         return this.#holding(thread.id, (turn) =>
           // Loaded again once the thread is ours: the request before may have changed the widget.
-          defer(() => this.#loadSender(thread, itemId, action, context)).pipe(
+          defer(() => loadSender(this.store, thread, itemId, action, context)).pipe(
             switchMap((sender) =>
               this.#response(thread, context, turn, (options) =>
                 this.action(thread, action, sender, context, options),
@@ -594,19 +544,7 @@ export class ChatKitServer<TContext = unknown> {
       defer(() =>
         of({ type: "stream_options", stream_options: this.streamOptions(thread, context) } as const),
       ),
-      defer(() => {
-        const source = run({ signal: turn.signal });
-        if (
-          typeof source !== "object" ||
-          source === null ||
-          !(isAsyncIterable(source) || "subscribe" in source)
-        ) {
-          throw new TypeError(
-            "ChatKitServer: respond()/action() must return an Observable or an AsyncIterable of events",
-          );
-        }
-        return from(source).pipe(map(checkEvent));
-      }).pipe(
+      defer(() => handlerEvents(run({ signal: turn.signal }))).pipe(
         persistEvents({
           store: this.store,
           thread,
@@ -623,21 +561,6 @@ export class ChatKitServer<TContext = unknown> {
         }),
       ),
     );
-  }
-
-  async #deleteItemsAfter(thread: ThreadMetadata, itemId: string, context: TContext): Promise<void> {
-    const doomed: string[] = [];
-    let after: string | undefined = itemId;
-    for (let pageNo = 0; pageNo < MAX_PAGES && after !== undefined; pageNo++) {
-      const page: Page<ThreadItem> = await this.store.loadThreadItems(
-        thread.id,
-        { limit: this.#maxPageSize, order: "asc", after },
-        context,
-      );
-      doomed.push(...page.data.map((entry) => entry.id));
-      after = page.has_more ? page.after : undefined;
-    }
-    for (const id of doomed) await this.store.deleteThreadItem(thread.id, id, context);
   }
 
   /** A client's page size, or the default, never past the maximum. */
@@ -658,14 +581,14 @@ export class ChatKitServer<TContext = unknown> {
           { limit: this.#pageSize, order: "asc", visibleOnly: true },
           context,
         );
-        return this.#threadResponse(thread, items);
+        return toClientThread(thread, items);
       }
       case "threads.list": {
         const { limit, order, after } = request.params;
         const page = await findOrNotFound("params.after", () =>
           this.store.loadThreads({ limit: this.#limit(limit), order, after: after ?? undefined }, context),
         );
-        return { ...page, data: page.data.map((thread) => this.#threadResponse(thread)) };
+        return { ...page, data: page.data.map((thread) => toClientThread(thread)) };
       }
       case "items.list": {
         const { thread_id, limit, order, after } = request.params;
@@ -693,7 +616,7 @@ export class ChatKitServer<TContext = unknown> {
           const thread = await this.#loadThread(threadId, context);
           const updated: ThreadMetadata = { ...thread, title: request.params.title };
           await this.store.saveThread(updated, context);
-          return this.#threadResponse(updated);
+          return toClientThread(updated);
         });
       }
       case "threads.delete": {
@@ -708,9 +631,9 @@ export class ChatKitServer<TContext = unknown> {
         this.#requireHandler("syncAction");
         const { thread_id: threadId, item_id: itemId, action } = request.params;
         const thread = await this.#loadThread(threadId, context);
-        await this.#loadSender(thread, itemId, action, context);
+        await loadSender(this.store, thread, itemId, action, context);
         return this.#whileHolding(threadId, signal, async () => {
-          const sender = await this.#loadSender(thread, itemId, action, context);
+          const sender = await loadSender(this.store, thread, itemId, action, context);
           const updated = await this.#syncAction(thread, action, sender, context, signal);
           if (updated !== null) await this.store.saveItem(thread.id, updated, context);
           return { updated_item: updated };
@@ -751,18 +674,6 @@ export class ChatKitServer<TContext = unknown> {
         message: error.message,
       });
     }
-  }
-
-  /** A thread as the client sees it: no server metadata, no hidden items. */
-  #threadResponse(thread: ThreadMetadata, items?: Page<ThreadItem>): Thread {
-    const page = items ?? { data: [], has_more: false };
-    return {
-      id: thread.id,
-      ...(thread.title === undefined ? {} : { title: thread.title }),
-      created_at: thread.created_at,
-      status: thread.status,
-      items: { ...page, data: page.data.filter((item) => !isHiddenItem(item)) },
-    };
   }
 
   #isoNow(): string {
