@@ -87,6 +87,7 @@ export type RequestErrorCode =
   | "payload_too_large"
   | "method_not_allowed"
   | "thread_busy"
+  | "thread_not_active"
   | "unsupported_media_type"
   | "forbidden_origin";
 

@@ -317,6 +317,25 @@ export class ChatKitServer<TContext = unknown> {
     }
   }
 
+  /**
+   * A thread that takes new input: a `locked` or `closed` thread (the
+   * status the client shows over its composer) refuses messages, retries
+   * and tool outputs with a 409, which the reference never enforced.
+   */
+  async #loadOpenThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
+    const thread = await this.#loadThread(threadId, context);
+    if (thread.status.type !== "active") {
+      const reason = thread.status.reason === undefined ? "" : ` (${thread.status.reason})`;
+      throw new ChatKitRequestError({
+        status: 409,
+        code: "thread_not_active",
+        field: "params.thread_id",
+        message: `params.thread_id: the thread is ${thread.status.type}${reason} and takes no new input`,
+      });
+    }
+    return thread;
+  }
+
   #loadThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
     return findOrNotFound("params.thread_id", () => this.store.loadThread(threadId, context));
   }
@@ -434,14 +453,14 @@ export class ChatKitServer<TContext = unknown> {
       case "threads.add_user_message": {
         this.#requireHandler("respond");
         this.#checkInput(request.params.input);
-        const thread = await this.#loadThread(request.params.thread_id, context);
+        const thread = await this.#loadOpenThread(request.params.thread_id, context);
         return this.#holding(thread.id, (turn) =>
           this.#respondTo(thread, this.#userMessage(request.params.input, thread, context), context, turn),
         );
       }
       case "threads.add_client_tool_output": {
         this.#requireHandler("respond");
-        const thread = await this.#loadThread(request.params.thread_id, context);
+        const thread = await this.#loadOpenThread(request.params.thread_id, context);
         const last = await this.store.loadThreadItems(thread.id, { limit: 1, order: "desc" }, context);
         const call = last.data[0];
         if (call?.type !== "client_tool_call" || call.status !== "pending") {
@@ -476,7 +495,7 @@ export class ChatKitServer<TContext = unknown> {
       }
       case "threads.retry_after_item": {
         this.#requireHandler("respond");
-        const thread = await this.#loadThread(request.params.thread_id, context);
+        const thread = await this.#loadOpenThread(request.params.thread_id, context);
         const itemId = request.params.item_id;
         const item = await findOrNotFound("params.item_id", () =>
           this.store.loadItem(thread.id, itemId, context),

@@ -252,3 +252,39 @@ describe("tooDeepAt", () => {
     expect(tooDeepAt(deepArrays(1_000_000))).toHaveLength(MAX_REQUEST_DEPTH);
   });
 });
+
+describe("ChatKitServer: a locked or closed thread takes no new input", () => {
+  it.each([
+    [{ type: "locked", reason: "Waiting for review" }, "locked (Waiting for review)"],
+    [{ type: "closed" }, "closed"],
+  ] as const)("%j refuses a message with a 409 and writes nothing", async (status, said) => {
+    const { server, store } = makeServer();
+    await store.saveThread({ id: "thr", created_at: now(), status }, undefined);
+    const result = await server.process(
+      {
+        type: "threads.add_user_message",
+        params: { thread_id: "thr", input: input([{ type: "input_text", text: "hi" }]) },
+      },
+      undefined,
+    );
+    expect(result.kind === "error" && [result.error.status, result.error.code]).toEqual([
+      409,
+      "thread_not_active",
+    ]);
+    expect(result.kind === "error" && result.error.message).toContain(`the thread is ${said}`);
+    expect((await store.loadThreadItems("thr", { limit: 10, order: "asc" }, undefined)).data).toEqual([]);
+  });
+
+  it("an active thread takes the message", async () => {
+    const { server, store } = makeServer();
+    await store.saveThread({ id: "thr", created_at: now(), status: { type: "active" } }, undefined);
+    const result = await server.process(
+      {
+        type: "threads.add_user_message",
+        params: { thread_id: "thr", input: input([{ type: "input_text", text: "hi" }]) },
+      },
+      undefined,
+    );
+    expect(result.kind).toBe("stream");
+  });
+});
