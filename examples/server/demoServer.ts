@@ -167,6 +167,8 @@ export interface DemoServerConfig {
   readonly store?: Store<DemoContext>;
   /** Who answers: the scripted model (default), or the seed's agent on the OpenAI API (needs `OPENAI_API_KEY`). */
   readonly model?: "scripted" | "openai";
+  /** How long a request waits for its thread while another request holds it (ChatKitServer's `threadBusyWaitMs`). */
+  readonly threadBusyWaitMs?: number;
 }
 
 /** The demo's ChatKitServer: scripted respond, reactions action. */
@@ -249,7 +251,12 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
             switchMap((input) => agentRespond(thread, input)),
           )
       : scriptedRespond;
-  return new ChatKitServer<DemoContext>({ store, respond, action });
+  return new ChatKitServer<DemoContext>({
+    store,
+    respond,
+    action,
+    ...(config.threadBusyWaitMs === undefined ? {} : { threadBusyWaitMs: config.threadBusyWaitMs }),
+  });
 }
 
 /** CORS for a local ChatKit page on another port; a real deployment restricts the origin. */
