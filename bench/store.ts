@@ -10,6 +10,7 @@ import { fromPGlite } from "../lib/stores/postgres/fromPGlite";
 import { fromPgPool } from "../lib/stores/postgres/fromPgPool";
 import { PostgresStore } from "../lib/stores/postgres/PostgresStore";
 import type { BenchResult } from "./harness";
+import { measureAtScale } from "./storeAtScale";
 
 /**
  * W6: what one store call costs on each engine, called one after another
@@ -133,6 +134,13 @@ export async function storeWorkload(): Promise<BenchResult[]> {
   } finally {
     await pglite.close();
   }
+  // The big tables get a PGlite of their own, so the per-call cases above are not measured against them.
+  const bigPglite = await PGlite.create();
+  try {
+    results.push(...(await measureAtScale("PGlite (memory)", fromPGlite(bigPglite), "public")));
+  } finally {
+    await bigPglite.close();
+  }
   const url = process.env["DATABASE_URL"];
   if (url === undefined || url === "") {
     console.warn(
@@ -149,6 +157,9 @@ export async function storeWorkload(): Promise<BenchResult[]> {
     });
     results.push(...(await measure("pg (server, loopback)", store)));
     await pool.query(`DROP SCHEMA "bench_${process.pid}" CASCADE`);
+    const scaleSchema = `bench_scale_${process.pid}`;
+    results.push(...(await measureAtScale("pg (server, loopback)", fromPgPool(pool), scaleSchema)));
+    await pool.query(`DROP SCHEMA "${scaleSchema}" CASCADE`);
   } finally {
     await pool.end();
   }
