@@ -10,13 +10,15 @@ import { fromPGlite } from "../lib/stores/postgres/fromPGlite";
 import { fromPgPool } from "../lib/stores/postgres/fromPgPool";
 import { PostgresStore } from "../lib/stores/postgres/PostgresStore";
 import type { BenchResult } from "./harness";
+import { measureAtScale } from "./storeAtScale";
 
 /**
  * W6: what one store call costs on each engine, called one after another
  * as one request does (no concurrency): saving an item, loading a page of
- * 20 visible items from a thread of 1 000 (a quarter hidden), loading one
+ * 20 visible items from a thread of 2 100 (a quarter hidden), loading one
  * item, and creating a thread. Latency per call: p50 (median column), min,
- * max; the note gives calls per second and p99.
+ * max; the note gives calls per second and p99. The same pages on big
+ * tables (100k items in a thread, 1M threads) are in ./storeAtScale.ts.
  */
 
 const SAVES = 2_000;
@@ -133,6 +135,13 @@ export async function storeWorkload(): Promise<BenchResult[]> {
   } finally {
     await pglite.close();
   }
+  // The big tables get a PGlite of their own, so the per-call cases above are not measured against them.
+  const bigPglite = await PGlite.create();
+  try {
+    results.push(...(await measureAtScale("PGlite (memory)", fromPGlite(bigPglite), "public")));
+  } finally {
+    await bigPglite.close();
+  }
   const url = process.env["DATABASE_URL"];
   if (url === undefined || url === "") {
     console.warn(
@@ -149,6 +158,9 @@ export async function storeWorkload(): Promise<BenchResult[]> {
     });
     results.push(...(await measure("pg (server, loopback)", store)));
     await pool.query(`DROP SCHEMA "bench_${process.pid}" CASCADE`);
+    const scaleSchema = `bench_scale_${process.pid}`;
+    results.push(...(await measureAtScale("pg (server, loopback)", fromPgPool(pool), scaleSchema)));
+    await pool.query(`DROP SCHEMA "${scaleSchema}" CASCADE`);
   } finally {
     await pool.end();
   }

@@ -20,6 +20,11 @@
  * Run: `npm start` (PORT defaults to 8000) and open http://127.0.0.1:8000/:
  * the chat page served here talks ChatKit to POST /chatkit, as the ChatKit
  * web component would.
+ *
+ * Users: each request's user is the `x-user-id` header ("demo" when absent),
+ * and the store keeps each user's threads apart. The demo has NO
+ * authentication: anyone can send any header and so read any user's
+ * threads. A real deployment takes the user from a verified session or token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -67,8 +72,27 @@ import {
 } from "chatkit-rx";
 import { loadAgentInput } from "chatkit-rx/agents";
 
-/** The per-request context: the demo has no users, so it is empty. */
-export type DemoContext = Record<string, never>;
+/** The per-request context: the user the request is for (from `x-user-id`, unauthenticated). */
+export interface DemoContext {
+  readonly userId: string;
+}
+
+/** The header the demo takes the user from, and the user when it is absent. */
+export const USER_HEADER = "x-user-id";
+export const DEFAULT_USER = "demo";
+
+/** Each user's threads are theirs: the demo's stores are scoped by this. */
+export const ownerOfDemoContext = (context: DemoContext): string => context.userId;
+
+/**
+ * The user of a request: the `x-user-id` header, trusted as sent (the demo has no authentication),
+ * "demo" when it is absent or empty.
+ */
+export function demoContextOf(req: IncomingMessage): DemoContext {
+  const header = req.headers[USER_HEADER];
+  const userId = (Array.isArray(header) ? header[0] : header)?.trim();
+  return { userId: userId ? userId : DEFAULT_USER };
+}
 
 const ChannelMessageData = z.object({
   user_name: z.string(),
@@ -136,17 +160,22 @@ export interface DemoServerConfig {
   readonly scheduler?: SchedulerLike;
   /** Called when the token stream stops (done or cancelled): lets tests see that a disconnect stops the "model". */
   readonly onModelStopped?: () => void;
-  /** Where threads live. Default a `MemoryStore` (gone on exit); `npm start` keeps them in PostgreSQL. */
+  /**
+   * Where threads live. Default a `MemoryStore` scoped by user (gone on exit); `npm start` keeps them in
+   * PostgreSQL. Give a store scoped with {@link ownerOfDemoContext} so users do not see each other's threads.
+   */
   readonly store?: Store<DemoContext>;
   /** Who answers: the scripted model (default), or the seed's agent on the OpenAI API (needs `OPENAI_API_KEY`). */
   readonly model?: "scripted" | "openai";
+  /** How long a request waits for its thread while another request holds it (ChatKitServer's `threadBusyWaitMs`). */
+  readonly threadBusyWaitMs?: number;
 }
 
 /** The demo's ChatKitServer: scripted respond, reactions action. */
 export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<DemoContext> {
   const delay = config.tokenDelayMs ?? 40;
   const scheduler = config.scheduler ?? asyncScheduler;
-  const store = config.store ?? new MemoryStore<DemoContext>();
+  const store = config.store ?? new MemoryStore<DemoContext>({ owner: ownerOfDemoContext });
 
   const scriptedRespond = (
     thread: ThreadMetadata,
@@ -222,13 +251,18 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
             switchMap((input) => agentRespond(thread, input)),
           )
       : scriptedRespond;
-  return new ChatKitServer<DemoContext>({ store, respond, action });
+  return new ChatKitServer<DemoContext>({
+    store,
+    respond,
+    action,
+    ...(config.threadBusyWaitMs === undefined ? {} : { threadBusyWaitMs: config.threadBusyWaitMs }),
+  });
 }
 
 /** CORS for a local ChatKit page on another port; a real deployment restricts the origin. */
 function cors(res: ServerResponse): void {
   res.setHeader("access-control-allow-origin", "*");
-  res.setHeader("access-control-allow-headers", "content-type, authorization");
+  res.setHeader("access-control-allow-headers", `content-type, authorization, ${USER_HEADER}`);
   res.setHeader("access-control-allow-methods", "POST, OPTIONS");
 }
 
@@ -237,7 +271,7 @@ function cors(res: ServerResponse): void {
  * ChatKit, `OPTIONS` answers preflights, anything else is 404.
  */
 export function createDemoHttpServer(chatkit: ChatKitServer<DemoContext>): Server {
-  const handle = toNodeHandler(chatkit, (): DemoContext => ({}));
+  const handle = toNodeHandler(chatkit, demoContextOf);
   const page = createPageHandler();
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     if (page(req, res)) return;
@@ -290,6 +324,7 @@ if (require.main === module) {
   const dataDir = process.env["CHATKIT_DATA_DIR"] ?? join(__dirname, "../../.data/chatkit");
   if (!databaseUrl) mkdirSync(dataDir, { recursive: true });
   const store = new PostgresStore<DemoContext>({
+    owner: ownerOfDemoContext,
     driver: databaseUrl
       ? fromPgPool(new Pool({ connectionString: databaseUrl }))
       : fromPGlite(new PGlite(dataDir)),

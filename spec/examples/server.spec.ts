@@ -10,10 +10,10 @@ const input = (text: string) => ({
   inference_options: {},
 });
 
-function post(url: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+function post(url: string, body: unknown, signal?: AbortSignal, user?: string): Promise<Response> {
   return fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(user === undefined ? {} : { "x-user-id": user }) },
     body: typeof body === "string" ? body : JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
@@ -88,6 +88,48 @@ describe("examples/server/demoServer over real HTTP (127.0.0.1, port 0, fetch)",
     expect(followUp.slice(0, 2).map((e) => e.type)).toEqual(["thread.item.done", "stream_options"]);
   });
 
+  it('keeps each x-user-id\'s threads apart (no header is the user "demo")', async () => {
+    const create = async (user?: string): Promise<string> => {
+      const events = await readEvents(
+        await post(demo.url, { type: "threads.create", params: { input: input("mine") } }, undefined, user),
+      );
+      return (events[0] as Extract<ThreadStreamEvent, { type: "thread.created" }>).thread.id;
+    };
+    const listed = async (user?: string): Promise<string[]> => {
+      const response = await post(
+        demo.url,
+        { type: "threads.list", params: { limit: 100, order: "asc" } },
+        undefined,
+        user,
+      );
+      return ((await response.json()) as { data: Thread[] }).data.map((thread) => thread.id);
+    };
+    const alices = await create("alice");
+    const bobs = await create("bob");
+    const anonymous = await create();
+    expect(await listed("alice")).toEqual([alices]);
+    expect(await listed("bob")).toEqual([bobs]);
+    expect(await listed("demo")).toContain(anonymous);
+    expect(await listed()).not.toContain(alices);
+    const read = await post(
+      demo.url,
+      { type: "threads.get_by_id", params: { thread_id: alices } },
+      undefined,
+      "bob",
+    );
+    expect([read.status, ((await read.json()) as { error: { code: string } }).error.code]).toEqual([
+      404,
+      "not_found",
+    ]);
+    const own = await post(
+      demo.url,
+      { type: "threads.get_by_id", params: { thread_id: alices } },
+      undefined,
+      "alice",
+    );
+    expect(((await own.json()) as Thread).id).toBe(alices);
+  });
+
   it("answers bad input with a JSON error naming the field", async () => {
     const missing = await post(demo.url, { type: "threads.get_by_id", params: {} });
     expect(missing.status).toBe(400);
@@ -128,7 +170,13 @@ describe("examples/server/demoServer over real HTTP (127.0.0.1, port 0, fetch)",
       abort.abort();
       await eventually(() => stopped > before, "the token stream's finaliser");
       await slow.chatkit.idle();
-      const saved = await slow.chatkit.store.loadThreadItems(threadId, { limit: 20, order: "asc" }, {});
+      const saved = await slow.chatkit.store.loadThreadItems(
+        threadId,
+        { limit: 20, order: "asc" },
+        {
+          userId: "demo",
+        },
+      );
       expect(saved.data.map((item) => item.type)).toEqual(["user_message", "widget", "sdk_hidden_context"]);
       const widget = saved.data[1] as WidgetItem;
       expect(widget.id).toBe(widgetId);
