@@ -10,6 +10,7 @@
  * other error class.
  */
 export { AgentContext } from "./lib/agents/AgentContext";
+export type { ActiveWorkflow } from "./lib/agents/ActiveWorkflow";
 export type { AgentContextConfig, AgentStreamWidgetConfig } from "./lib/agents/AgentContext";
 export { streamAgentResponse } from "./lib/agents/streamAgentResponse";
 export type { StreamAgentResponseConfig } from "./lib/agents/streamAgentResponse";

@@ -1,12 +1,13 @@
-import { asyncScheduler, catchError, EMPTY, finalize, mergeAll, Observable, of, Subject } from "rxjs";
+import { asyncScheduler, catchError, EMPTY, finalize, from, mergeAll, Observable, of, Subject } from "rxjs";
 
 import type { ThreadStreamEvent } from "../events/threadEvents";
-import type { ThreadMetadata } from "../events/threadItems";
+import type { Task, ThreadMetadata, Workflow, WorkflowSummary } from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../ids";
 import type { Store } from "../server/Store";
 import { streamWidget, type WidgetSource } from "../streamWidget";
 import type { WidgetRoot } from "../../widgets/components";
-import { AgentContextClosedError, AgentStreamConsumedError } from "../errors";
+import { AgentContextClosedError, AgentStreamConsumedError, type AgentContextOperation } from "../errors";
+import { ActiveWorkflow } from "./ActiveWorkflow";
 
 /** What `new AgentContext(...)` takes. */
 export interface AgentContextConfig<TContext> {
@@ -69,6 +70,11 @@ export class AgentContext<TContext = unknown> {
   readonly requestContext: TContext;
   readonly generateId: IdGenerator;
   readonly now: () => number;
+  /**
+   * The workflow the response has open, shared with the run's reasoning:
+   * {@link streamAgentResponse} ends it before the next visible item.
+   */
+  readonly workflow: ActiveWorkflow;
 
   private readonly controller = new AbortController();
   private queued: Queued[] = [];
@@ -96,6 +102,7 @@ export class AgentContext<TContext = unknown> {
         ? defaultGenerateId
         : (itemType) => store.generateItemId(itemType, thread, config.requestContext));
     this.now = config.now ?? (() => asyncScheduler.now());
+    this.workflow = new ActiveWorkflow(thread.id, this.generateId, this.now);
   }
 
   /** Aborts when the response is cancelled (or fails); pass it to the runs that feed it. */
@@ -166,6 +173,54 @@ export class AgentContext<TContext = unknown> {
   }
 
   /**
+   * Sends a `progress_update`: a transient status line ("Searching the
+   * docs...") the client shows until the next item; it is not saved.
+   *
+   * @throws {AgentContextClosedError} when the response has ended.
+   */
+  progress(text: string, icon?: string): void {
+    if (typeof text !== "string") {
+      throw new TypeError(`AgentContext.progress: text must be a string, got ${typeof text}`);
+    }
+    this.stream(
+      icon === undefined ? { type: "progress_update", text } : { type: "progress_update", text, icon },
+    );
+  }
+
+  /**
+   * Opens a workflow item (a group of tasks shown together, like "Searched
+   * 3 sites"). An empty custom workflow is sent with its first task; a
+   * workflow still open is ended first.
+   *
+   * @throws {AgentContextClosedError} when the response has ended.
+   */
+  startWorkflow(workflow: Workflow): void {
+    this.sendAll("startWorkflow", () => this.workflow.start(workflow));
+  }
+
+  /** Appends a task to the open workflow (opening a custom one if none is): `workflow.task.added`. */
+  addWorkflowTask(task: Task): void {
+    this.sendAll("addWorkflowTask", () => this.workflow.addTask(task));
+  }
+
+  /**
+   * Replaces the task at `index` of the open workflow: `workflow.task.updated`.
+   *
+   * @throws {TypeError} when no workflow is open or `index` names no task.
+   */
+  updateWorkflowTask(task: Task, index: number): void {
+    this.sendAll("updateWorkflowTask", () => this.workflow.updateTask(task, index));
+  }
+
+  /**
+   * Ends the open workflow with `summary` (default: how long it took, in
+   * seconds), collapsed unless `expanded`. Nothing happens if none is open.
+   */
+  endWorkflow(summary?: WorkflowSummary, expanded = false): void {
+    this.sendAll("endWorkflow", () => this.workflow.end(summary, expanded));
+  }
+
+  /**
    * Every event pushed into this context, queued ones first, in the order
    * they happen; completes once {@link close} was called and every widget
    * stream has finished. {@link streamAgentResponse} subscribes to it; use
@@ -215,6 +270,13 @@ export class AgentContext<TContext = unknown> {
     for (const entry of this.queued) entry.settle();
     this.queued = [];
     if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  /** Checks the context is open, then sends what `make` returns, in order. */
+  private sendAll(operation: AgentContextOperation, make: () => ThreadStreamEvent[]): void {
+    if (this.closed) throw new AgentContextClosedError(operation, this.thread.id);
+    const events = make();
+    if (events.length > 0) this.push(from(events), () => undefined);
   }
 
   private push(events: Observable<ThreadStreamEvent>, settle: () => void): void {

@@ -1,4 +1,5 @@
 import { merge, Observable, tap } from "rxjs";
+import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from "@openai/agents";
 
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
 import { LinkedSubscriber } from "../../operators/internal/LinkedSubscriber";
@@ -88,7 +89,11 @@ export function streamAgentResponse<TContext>(
     );
   }
   const runEvents = fromStreamedRun(run).pipe(
-    runEventsToThreadEvents(context.thread, { generateId: context.generateId, now: context.now }),
+    runEventsToThreadEvents(context.thread, {
+      generateId: context.generateId,
+      now: context.now,
+      workflow: context.workflow,
+    }),
     // The run is over, so no tool can push any more: the context completes once its widgets do.
     tap({ complete: () => context.close() }),
   );
@@ -106,20 +111,38 @@ export function streamAgentResponse<TContext>(
       }
     });
     let ended = false;
+    /** Every item this response showed (added or done), so a guardrail tripwire can take them all back. */
+    const produced = new Set<string>();
+
+    /** Sends `event`, ending the open workflow first when it shows another visible item. */
+    const send = (event: ThreadStreamEvent): void => {
+      if (event.type === "thread.item.added" || event.type === "thread.item.done") {
+        for (const closing of context.workflow.endBefore(event.item)) forward(closing);
+      }
+      forward(event);
+    };
+    const forward = (event: ThreadStreamEvent): void => {
+      if (event.type === "thread.item.added" || event.type === "thread.item.done")
+        produced.add(event.item.id);
+      pending.observe(event);
+      // An update `onDroppedUpdate` threw for is not sent: the stream ends with that error instead.
+      if (handlerFailure === undefined) subscriber.next(event);
+    };
 
     // Linked to `subscriber` before the run and the widgets start: unsubscribing stops even a
     // synchronous widget stream at once, and `finish` can stop it from inside `subscribe`.
     const inner = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
       next: (event) => {
-        pending.observe(event);
-        if (handlerFailure !== undefined) {
-          finish(() => undefined);
-          return;
-        }
-        subscriber.next(event);
+        send(event);
+        if (handlerFailure !== undefined) finish(() => undefined);
       },
-      error: (error: unknown) => finish(() => subscriber.error(error)),
+      error: (error: unknown) => {
+        if (isGuardrailTripwire(error)) retract(error);
+        else finish(() => subscriber.error(error));
+      },
       complete: () => {
+        // A workflow left open (the model reasoned, then stopped) ends with the response.
+        for (const closing of context.workflow.end()) forward(closing);
         ended = true;
         subscriber.complete();
       },
@@ -130,12 +153,30 @@ export function streamAgentResponse<TContext>(
     function finish(end: () => void): void {
       if (ended) return;
       ended = true;
+      // The workflow is open in `pending` too: its done comes from there, with its last state.
+      context.workflow.end();
       const closing = pending.close();
       context.abort();
       inner.unsubscribe();
       for (const event of closing) subscriber.next(event);
       if (handlerFailure === undefined) end();
       else subscriber.error(handlerFailure.error);
+    }
+
+    /**
+     * A guardrail tripped: nothing of this response may stay. Every item it
+     * showed is removed (`persistEvents` deletes the saved ones and forgets
+     * the open ones), then the stream errors with the tripwire.
+     */
+    function retract(error: unknown): void {
+      if (ended) return;
+      ended = true;
+      context.workflow.end(); // its done would show it again: dropped
+      pending.close();
+      context.abort();
+      inner.unsubscribe();
+      for (const id of produced) subscriber.next({ type: "thread.item.removed", item_id: id });
+      subscriber.error(error);
     }
 
     const onAbort = (): void => finish(() => subscriber.complete());
@@ -148,10 +189,18 @@ export function streamAgentResponse<TContext>(
       signal?.removeEventListener("abort", onAbort);
       if (ended) return;
       ended = true;
+      context.workflow.end();
       const closing = pending.close();
       context.abort();
       inner.unsubscribe();
       onCancel?.(closing);
     };
   });
+}
+
+/** The run stopped because an input or output guardrail tripped (the SDK's tripwire errors). */
+function isGuardrailTripwire(error: unknown): boolean {
+  return (
+    error instanceof InputGuardrailTripwireTriggered || error instanceof OutputGuardrailTripwireTriggered
+  );
 }
