@@ -83,7 +83,17 @@ function messageOutput(
  * whole text when the model's response ends (or a delta of another message
  * starts). A message the model returned without streaming it (a
  * `message_output_created` no delta announced) is sent as one
- * `thread.item.done`. Every other run event is dropped.
+ * `thread.item.done`.
+ *
+ * From the raw Responses events the SDK forwards (`data.type === "model"`):
+ * reasoning summaries stream as a `reasoning` workflow of thought tasks
+ * (see `reasoningSteps`), ended before the next message; output text
+ * annotations (file, URL and container-file citations) become
+ * `assistant_message.content_part.annotation_added` updates of the open
+ * message, counted per content part (a citation that cannot be shown leaves
+ * no gap), and stay in its `content_part.done` and `thread.item.done`.
+ * Our messages have one content part: the model's parts are joined into it.
+ * Every other run event is dropped.
  *
  * ```
  * source:  -s-a-b-r-m-|   a, b = deltas; r = response_done; m = message_output_created
