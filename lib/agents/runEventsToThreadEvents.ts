@@ -15,6 +15,7 @@ import type { ThreadStreamEvent } from "../events/threadEvents";
 import type { Annotation, AssistantMessageContent, AssistantMessageItem } from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../ids";
 import { ActiveWorkflow } from "./ActiveWorkflow";
+import { isGuardrailTripwire } from "./isGuardrailTripwire";
 import { toAnnotation } from "./toAnnotation";
 import { reasoningSteps } from "./reasoningSteps";
 import type { ThreadRef } from "../../operators/toThreadEvents";
@@ -101,7 +102,9 @@ function messageOutput(
  * ```
  *
  * If the source completes or errors with a message open, the message is
- * closed first (with the text so far), so no client keeps a half-open item.
+ * closed first (with the text so far), so no client keeps a half-open item;
+ * unless the error is a guardrail tripwire: the message is then taken back
+ * (`streamAgentResponse` removes it), not closed.
  *
  * @param thread The thread the messages belong to (only its `id` is used).
  * @param config Id generator and clock.
@@ -259,7 +262,8 @@ export function runEventsToThreadEvents(
           concatMap((event) => from(step(event))),
           catchError((error: unknown) =>
             concat(
-              from(close()),
+              // A guardrail's tripwire takes the message back (removed), so it is not closed.
+              isGuardrailTripwire(error) ? EMPTY : from(close()),
               throwError(() => error),
             ),
           ),

@@ -1,10 +1,10 @@
 import { merge, Observable, tap } from "rxjs";
-import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from "@openai/agents";
 
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
 import { LinkedSubscriber } from "../../operators/internal/LinkedSubscriber";
 import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
 import type { AgentContext } from "./AgentContext";
+import { isGuardrailTripwire } from "./isGuardrailTripwire";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
 import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
 
@@ -60,7 +60,13 @@ export interface StreamAgentResponseConfig {
  * - `config.signal` cancels gracefully: the same, but the done events are
  *   sent, then the Observable completes.
  * - If the run fails, every open item is closed with its last state, then
- *   the run's error is forwarded. A tool's error is not a run failure: the
+ *   the run's error is forwarded. If a guardrail tripped
+ *   (`InputGuardrailTripwireTriggered`, `OutputGuardrailTripwireTriggered`),
+ *   nothing of the response may stay: a `thread.item.removed` is sent for
+ *   every item it showed (open or done; `persistEvents` deletes the saved
+ *   ones), then the tripwire is forwarded, as the reference does.
+ * - A workflow (the model's reasoning, or a tool's) is ended before the next
+ *   visible item, and when the response ends. A tool's error is not a run failure: the
  *   SDK reports it to the model and the run goes on.
  * - An update that does not apply to its item (a tool's malformed widget
  *   update) is sent as it is and goes to `config.onDroppedUpdate`; the open
@@ -196,11 +202,4 @@ export function streamAgentResponse<TContext>(
       onCancel?.(closing);
     };
   });
-}
-
-/** The run stopped because an input or output guardrail tripped (the SDK's tripwire errors). */
-function isGuardrailTripwire(error: unknown): boolean {
-  return (
-    error instanceof InputGuardrailTripwireTriggered || error instanceof OutputGuardrailTripwireTriggered
-  );
 }
