@@ -263,3 +263,32 @@ describe("AgentContext workflow helpers inside a run", () => {
     ]);
   });
 });
+
+describe("AgentContext.progress inside a run", () => {
+  it("a tool's progress updates reach the response between the run's items, and are not items", async () => {
+    const slow = tool({
+      name: "slow",
+      description: "d",
+      parameters: z.object({}),
+      execute: (_input, runContext?: RunContext<AgentContext>) => {
+        runContext?.context.progress("Searching the docs", "search");
+        runContext?.context.progress("Reading 3 pages");
+        return "ok";
+      },
+    });
+    const all = await respond(
+      [{ text: ["Let me look."], toolCalls: [{ name: "slow", args: {} }] }, { text: ["Found."] }],
+      [slow],
+    );
+    const progress = all.filter((e) => e.type === "progress_update");
+    expect(progress).toEqual([
+      { type: "progress_update", text: "Searching the docs", icon: "search" },
+      { type: "progress_update", text: "Reading 3 pages" },
+    ]);
+    const firstDone = all.findIndex((e) => e.type === "thread.item.done");
+    const lastAdded = all.findLastIndex((e) => e.type === "thread.item.added");
+    expect(all.indexOf(progress[0] as ThreadStreamEvent)).toBeGreaterThan(firstDone);
+    expect(all.indexOf(progress[1] as ThreadStreamEvent)).toBeLessThan(lastAdded);
+    expect(replay(all).map((item) => item.type)).toEqual(["assistant_message", "assistant_message"]);
+  });
+});
