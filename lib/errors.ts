@@ -246,7 +246,13 @@ export class ActionPayloadError extends ChatKitRxError {
 
 /** What was attempted on a closed {@link AgentContext}. */
 export type AgentContextOperation =
-  "stream" | "streamWidget" | "startWorkflow" | "addWorkflowTask" | "updateWorkflowTask" | "endWorkflow";
+  | "stream"
+  | "streamWidget"
+  | "startWorkflow"
+  | "addWorkflowTask"
+  | "updateWorkflowTask"
+  | "endWorkflow"
+  | "clientToolCall";
 
 /**
  * A tool pushed an event into an `AgentContext` whose response has ended

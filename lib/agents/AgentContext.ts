@@ -29,6 +29,20 @@ export interface AgentStreamWidgetConfig {
   readonly copyText?: string | ((widget: WidgetRoot) => string | undefined) | undefined;
 }
 
+/** A tool call the client runs, marked by a tool: the response ends with it pending. */
+export interface ClientToolCall {
+  /** The client's tool name (what the client's `onClientTool` handler is called with). */
+  readonly name: string;
+  /** Its arguments, as JSON. */
+  readonly arguments: Readonly<Record<string, unknown>>;
+  /**
+   * The model's `call_id` of the function call, so the client's output goes
+   * back to the model as that call's output: pass `details.toolCall.callId`
+   * (the tool's third argument). Default: the run's last function call.
+   */
+  readonly callId?: string | undefined;
+}
+
 /** A source of events waiting for the response to start streaming, and how to settle its promise if it never runs. */
 interface Queued {
   readonly events: Observable<ThreadStreamEvent>;
@@ -80,6 +94,7 @@ export class AgentContext<TContext = unknown> {
   private queued: Queued[] = [];
   private sink: Subject<Observable<ThreadStreamEvent>> | undefined;
   private consumed = false;
+  private clientCall: ClientToolCall | undefined;
   private closed = false;
 
   constructor(config: AgentContextConfig<TContext>) {
@@ -218,6 +233,39 @@ export class AgentContext<TContext = unknown> {
    */
   endWorkflow(summary?: WorkflowSummary, expanded = false): void {
     this.sendAll("endWorkflow", () => this.workflow.end(summary, expanded));
+  }
+
+  /**
+   * Marks a call of a client tool: the run should stop after this tool
+   * (give the agent `toolUseBehavior: stopAtClientToolCall`), and the
+   * response ends with a `client_tool_call` item, pending until the client
+   * sends its output (`threads.add_client_tool_output`). One per response.
+   *
+   * @throws {TypeError} when `call` is malformed or a call was marked already.
+   * @throws {AgentContextClosedError} when the response has ended.
+   */
+  clientToolCall(call: ClientToolCall): void {
+    if (typeof call !== "object" || call === null || typeof call.name !== "string" || call.name === "") {
+      throw new TypeError("AgentContext.clientToolCall: call.name must be a non-empty string");
+    }
+    if (typeof call.arguments !== "object" || call.arguments === null || Array.isArray(call.arguments)) {
+      throw new TypeError(`AgentContext.clientToolCall: call.arguments of "${call.name}" must be an object`);
+    }
+    if (call.callId !== undefined && typeof call.callId !== "string") {
+      throw new TypeError(`AgentContext.clientToolCall: call.callId of "${call.name}" must be a string`);
+    }
+    if (this.closed) throw new AgentContextClosedError("clientToolCall", this.thread.id);
+    if (this.clientCall !== undefined) {
+      throw new TypeError(
+        `AgentContext.clientToolCall: "${this.clientCall.name}" is already pending; a response ends with one client tool call`,
+      );
+    }
+    this.clientCall = { ...call, arguments: { ...call.arguments } };
+  }
+
+  /** The client tool call a tool marked, if any. */
+  get pendingClientToolCall(): ClientToolCall | undefined {
+    return this.clientCall;
   }
 
   /**

@@ -3,7 +3,8 @@ import { merge, Observable, tap } from "rxjs";
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
 import { LinkedSubscriber } from "../../operators/internal/LinkedSubscriber";
 import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
-import type { AgentContext } from "./AgentContext";
+import type { ClientToolCallItem } from "../events/threadItems";
+import type { AgentContext, ClientToolCall } from "./AgentContext";
 import { isGuardrailTripwire } from "./isGuardrailTripwire";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
 import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
@@ -66,7 +67,10 @@ export interface StreamAgentResponseConfig {
  *   every item it showed (open or done; `persistEvents` deletes the saved
  *   ones), then the tripwire is forwarded, as the reference does.
  * - A workflow (the model's reasoning, or a tool's) is ended before the next
- *   visible item, and when the response ends. A tool's error is not a run failure: the
+ *   visible item, and when the response ends.
+ * - A client tool call a tool marked (`context.clientToolCall`) ends the
+ *   response as a pending `client_tool_call` item (its `call_id` the
+ *   model's, so the client's output answers that call). A tool's error is not a run failure: the
  *   SDK reports it to the model and the run goes on.
  * - An update that does not apply to its item (a tool's malformed widget
  *   update) is sent as it is and goes to `config.onDroppedUpdate`; the open
@@ -94,7 +98,15 @@ export function streamAgentResponse<TContext>(
       "streamAgentResponse: context must be an AgentContext (new AgentContext({ thread, requestContext }))",
     );
   }
+  /** The `call_id` of the run's last function call: a client tool call marked without one is that call. */
+  let lastCallId: string | undefined;
   const runEvents = fromStreamedRun(run).pipe(
+    tap((event) => {
+      if (event.type === "run_item_stream_event" && event.name === "tool_called") {
+        const raw = event.item.rawItem as { type?: unknown; callId?: unknown };
+        if (raw.type === "function_call" && typeof raw.callId === "string") lastCallId = raw.callId;
+      }
+    }),
     runEventsToThreadEvents(context.thread, {
       generateId: context.generateId,
       now: context.now,
@@ -149,6 +161,8 @@ export function streamAgentResponse<TContext>(
       complete: () => {
         // A workflow left open (the model reasoned, then stopped) ends with the response.
         for (const closing of context.workflow.end()) forward(closing);
+        const call = context.pendingClientToolCall;
+        if (call !== undefined) forward({ type: "thread.item.done", item: clientToolCallItem(call) });
         ended = true;
         subscriber.complete();
       },
@@ -167,6 +181,20 @@ export function streamAgentResponse<TContext>(
       for (const event of closing) subscriber.next(event);
       if (handlerFailure === undefined) end();
       else subscriber.error(handlerFailure.error);
+    }
+
+    /** The pending item of the client tool call a tool marked. */
+    function clientToolCallItem(call: ClientToolCall): ClientToolCallItem {
+      return {
+        type: "client_tool_call",
+        id: context.generateId("tool_call"),
+        thread_id: context.thread.id,
+        created_at: new Date(context.now()).toISOString(),
+        status: "pending",
+        call_id: call.callId ?? lastCallId ?? context.generateId("tool_call"),
+        name: call.name,
+        arguments: { ...call.arguments },
+      };
     }
 
     /**
