@@ -134,9 +134,11 @@ export function streamAgentResponse<TContext>(
 
     /** Sends `event`, ending the open workflow first when it shows another visible item. */
     const send = (event: ThreadStreamEvent): void => {
-      if (event.type === "thread.item.added" || event.type === "thread.item.done") {
-        for (const closing of context.workflow.endBefore(event.item)) forward(closing);
-      }
+      // A workflow's done (the one `startWorkflow` ended to open the next) shows nothing new.
+      const shows =
+        event.type === "thread.item.added" ||
+        (event.type === "thread.item.done" && event.item.type !== "workflow");
+      if (shows) for (const closing of context.workflow.endBefore(event.item)) forward(closing);
       forward(event);
     };
     const forward = (event: ThreadStreamEvent): void => {

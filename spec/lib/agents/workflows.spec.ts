@@ -264,6 +264,46 @@ describe("AgentContext workflow helpers inside a run", () => {
   });
 });
 
+describe("AgentContext.startWorkflow while one is open", () => {
+  it("ends the open workflow and opens the next one, which stays open until the message", async () => {
+    const twoSteps = tool({
+      name: "two_steps",
+      description: "d",
+      parameters: z.object({}),
+      execute: (_input, runContext?: RunContext<AgentContext>) => {
+        const context = runContext?.context as AgentContext;
+        context.startWorkflow({
+          type: "custom",
+          tasks: [{ type: "custom", title: "One", status_indicator: "complete" }],
+          expanded: false,
+        });
+        context.startWorkflow({
+          type: "custom",
+          tasks: [{ type: "custom", title: "Two", status_indicator: "loading" }],
+          expanded: false,
+        });
+        context.addWorkflowTask({ type: "custom", title: "Three", status_indicator: "loading" });
+        return "ok";
+      },
+    });
+    const all = await respond(
+      [{ toolCalls: [{ name: "two_steps", args: {} }] }, { text: ["Done."] }],
+      [twoSteps],
+    );
+    expect(labels(all).slice(0, 5)).toEqual([
+      "added:workflow",
+      "done:workflow",
+      "added:workflow",
+      "workflow.task.added",
+      "done:workflow",
+    ]);
+    const workflows = replay(all).flatMap((item) =>
+      item.type === "workflow" ? [item.workflow.tasks.length] : [],
+    );
+    expect(workflows).toEqual([1, 2]);
+  });
+});
+
 describe("AgentContext.progress inside a run", () => {
   it("a tool's progress updates reach the response between the run's items, and are not items", async () => {
     const slow = tool({
