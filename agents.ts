@@ -10,7 +10,9 @@
  * other error class.
  */
 export { AgentContext } from "./lib/agents/AgentContext";
-export type { AgentContextConfig, AgentStreamWidgetConfig } from "./lib/agents/AgentContext";
+export type { ActiveWorkflow } from "./lib/agents/ActiveWorkflow";
+export type { AgentContextConfig, AgentStreamWidgetConfig, ClientToolCall } from "./lib/agents/AgentContext";
+export { stopAtClientToolCall } from "./lib/agents/stopAtClientToolCall";
 export { streamAgentResponse } from "./lib/agents/streamAgentResponse";
 export type { StreamAgentResponseConfig } from "./lib/agents/streamAgentResponse";
 export { runEventsToThreadEvents } from "./lib/agents/runEventsToThreadEvents";

@@ -246,7 +246,14 @@ export class ActionPayloadError extends ChatKitRxError {
 // The agents glue.
 
 /** What was attempted on a closed {@link AgentContext}. */
-export type AgentContextOperation = "stream" | "streamWidget";
+export type AgentContextOperation =
+  | "stream"
+  | "streamWidget"
+  | "startWorkflow"
+  | "addWorkflowTask"
+  | "updateWorkflowTask"
+  | "endWorkflow"
+  | "clientToolCall";
 
 /**
  * A tool pushed an event into an `AgentContext` whose response has ended

@@ -181,6 +181,7 @@ const EXPECTED_AGENTS_EXPORTS = [
   "isTextDeltaEvent",
   "loadAgentInput",
   "runEventsToThreadEvents",
+  "stopAtClientToolCall",
   "streamAgentResponse",
   "textDeltas",
 ];

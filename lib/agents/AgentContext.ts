@@ -1,12 +1,13 @@
-import { asyncScheduler, catchError, EMPTY, finalize, mergeAll, Observable, of, Subject } from "rxjs";
+import { asyncScheduler, catchError, EMPTY, finalize, from, mergeAll, Observable, of, Subject } from "rxjs";
 
 import type { ThreadStreamEvent } from "../events/threadEvents";
-import type { ThreadMetadata } from "../events/threadItems";
+import type { Task, ThreadMetadata, Workflow, WorkflowSummary } from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../ids";
 import type { Store } from "../server/Store";
 import { streamWidget, type WidgetSource } from "../streamWidget";
 import type { WidgetRoot } from "../../widgets/components";
-import { AgentContextClosedError, AgentStreamConsumedError } from "../errors";
+import { AgentContextClosedError, AgentStreamConsumedError, type AgentContextOperation } from "../errors";
+import { ActiveWorkflow } from "./ActiveWorkflow";
 
 /** What `new AgentContext(...)` takes. */
 export interface AgentContextConfig<TContext> {
@@ -26,6 +27,20 @@ export interface AgentContextConfig<TContext> {
 export interface AgentStreamWidgetConfig {
   /** The item's `copy_text`: a string, or a function of the final widget. */
   readonly copyText?: string | ((widget: WidgetRoot) => string | undefined) | undefined;
+}
+
+/** A tool call the client runs, marked by a tool: the response ends with it pending. */
+export interface ClientToolCall {
+  /** The client's tool name (what the client's `onClientTool` handler is called with). */
+  readonly name: string;
+  /** Its arguments, as JSON. */
+  readonly arguments: Readonly<Record<string, unknown>>;
+  /**
+   * The model's `call_id` of the function call, so the client's output goes
+   * back to the model as that call's output: pass `details.toolCall.callId`
+   * (the tool's third argument). Default: the run's last function call.
+   */
+  readonly callId?: string | undefined;
 }
 
 /** A source of events waiting for the response to start streaming, and how to settle its promise if it never runs. */
@@ -69,11 +84,17 @@ export class AgentContext<TContext = unknown> {
   readonly requestContext: TContext;
   readonly generateId: IdGenerator;
   readonly now: () => number;
+  /**
+   * The workflow the response has open, shared with the run's reasoning:
+   * {@link streamAgentResponse} ends it before the next visible item.
+   */
+  readonly workflow: ActiveWorkflow;
 
   private readonly controller = new AbortController();
   private queued: Queued[] = [];
   private sink: Subject<Observable<ThreadStreamEvent>> | undefined;
   private consumed = false;
+  private clientCall: ClientToolCall | undefined;
   private closed = false;
 
   constructor(config: AgentContextConfig<TContext>) {
@@ -96,6 +117,7 @@ export class AgentContext<TContext = unknown> {
         ? defaultGenerateId
         : (itemType) => store.generateItemId(itemType, thread, config.requestContext));
     this.now = config.now ?? (() => asyncScheduler.now());
+    this.workflow = new ActiveWorkflow(thread.id, this.generateId, this.now);
   }
 
   /** Aborts when the response is cancelled (or fails); pass it to the runs that feed it. */
@@ -166,6 +188,87 @@ export class AgentContext<TContext = unknown> {
   }
 
   /**
+   * Sends a `progress_update`: a transient status line ("Searching the
+   * docs...") the client shows until the next item; it is not saved.
+   *
+   * @throws {AgentContextClosedError} when the response has ended.
+   */
+  progress(text: string, icon?: string): void {
+    if (typeof text !== "string") {
+      throw new TypeError(`AgentContext.progress: text must be a string, got ${typeof text}`);
+    }
+    this.stream(
+      icon === undefined ? { type: "progress_update", text } : { type: "progress_update", text, icon },
+    );
+  }
+
+  /**
+   * Opens a workflow item (a group of tasks shown together, like "Searched
+   * 3 sites"). An empty custom workflow is sent with its first task; a
+   * workflow still open is ended first.
+   *
+   * @throws {AgentContextClosedError} when the response has ended.
+   */
+  startWorkflow(workflow: Workflow): void {
+    this.sendAll("startWorkflow", () => this.workflow.start(workflow));
+  }
+
+  /** Appends a task to the open workflow (opening a custom one if none is): `workflow.task.added`. */
+  addWorkflowTask(task: Task): void {
+    this.sendAll("addWorkflowTask", () => this.workflow.addTask(task));
+  }
+
+  /**
+   * Replaces the task at `index` of the open workflow: `workflow.task.updated`.
+   *
+   * @throws {TypeError} when no workflow is open or `index` names no task.
+   */
+  updateWorkflowTask(task: Task, index: number): void {
+    this.sendAll("updateWorkflowTask", () => this.workflow.updateTask(task, index));
+  }
+
+  /**
+   * Ends the open workflow with `summary` (default: how long it took, in
+   * seconds), collapsed unless `expanded`. Nothing happens if none is open.
+   */
+  endWorkflow(summary?: WorkflowSummary, expanded = false): void {
+    this.sendAll("endWorkflow", () => this.workflow.end(summary, expanded));
+  }
+
+  /**
+   * Marks a call of a client tool: the run should stop after this tool
+   * (give the agent `toolUseBehavior: stopAtClientToolCall`), and the
+   * response ends with a `client_tool_call` item, pending until the client
+   * sends its output (`threads.add_client_tool_output`). One per response.
+   *
+   * @throws {TypeError} when `call` is malformed or a call was marked already.
+   * @throws {AgentContextClosedError} when the response has ended.
+   */
+  clientToolCall(call: ClientToolCall): void {
+    if (typeof call !== "object" || call === null || typeof call.name !== "string" || call.name === "") {
+      throw new TypeError("AgentContext.clientToolCall: call.name must be a non-empty string");
+    }
+    if (typeof call.arguments !== "object" || call.arguments === null || Array.isArray(call.arguments)) {
+      throw new TypeError(`AgentContext.clientToolCall: call.arguments of "${call.name}" must be an object`);
+    }
+    if (call.callId !== undefined && typeof call.callId !== "string") {
+      throw new TypeError(`AgentContext.clientToolCall: call.callId of "${call.name}" must be a string`);
+    }
+    if (this.closed) throw new AgentContextClosedError("clientToolCall", this.thread.id);
+    if (this.clientCall !== undefined) {
+      throw new TypeError(
+        `AgentContext.clientToolCall: "${this.clientCall.name}" is already pending; a response ends with one client tool call`,
+      );
+    }
+    this.clientCall = { ...call, arguments: { ...call.arguments } };
+  }
+
+  /** The client tool call a tool marked, if any. */
+  get pendingClientToolCall(): ClientToolCall | undefined {
+    return this.clientCall;
+  }
+
+  /**
    * Every event pushed into this context, queued ones first, in the order
    * they happen; completes once {@link close} was called and every widget
    * stream has finished. {@link streamAgentResponse} subscribes to it; use
@@ -215,6 +318,13 @@ export class AgentContext<TContext = unknown> {
     for (const entry of this.queued) entry.settle();
     this.queued = [];
     if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  /** Checks the context is open, then sends what `make` returns, in order. */
+  private sendAll(operation: AgentContextOperation, make: () => ThreadStreamEvent[]): void {
+    if (this.closed) throw new AgentContextClosedError(operation, this.thread.id);
+    const events = make();
+    if (events.length > 0) this.push(from(events), () => undefined);
   }
 
   private push(events: Observable<ThreadStreamEvent>, settle: () => void): void {

@@ -12,8 +12,12 @@ import {
 import type { RunStreamEvent } from "@openai/agents";
 
 import type { ThreadStreamEvent } from "../events/threadEvents";
-import type { AssistantMessageContent, AssistantMessageItem } from "../events/threadItems";
+import type { Annotation, AssistantMessageContent, AssistantMessageItem } from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../ids";
+import { ActiveWorkflow } from "./ActiveWorkflow";
+import { isGuardrailTripwire } from "./isGuardrailTripwire";
+import { toAnnotation } from "./toAnnotation";
+import { reasoningSteps } from "./reasoningSteps";
 import type { ThreadRef } from "../../operators/toThreadEvents";
 
 /** Options of {@link runEventsToThreadEvents}. */
@@ -22,6 +26,12 @@ export interface RunEventsToThreadEventsConfig {
   readonly generateId?: IdGenerator | undefined;
   /** The clock for `created_at`, in epoch milliseconds. Default `asyncScheduler.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * The workflow reasoning summaries stream into. `streamAgentResponse`
+   * passes its context's, so the model's thoughts and the tools' workflow
+   * helpers share one; default: one of this stream's own.
+   */
+  readonly workflow?: ActiveWorkflow | undefined;
 }
 
 /** The assistant message being streamed. */
@@ -30,24 +40,33 @@ interface OpenMessage {
   /** The model's id of the message (`itemId` of its deltas), when it gives one. */
   readonly modelItemId: string | undefined;
   text: string;
+  /** Citations the model added, in order: `annotation_index` is their position here. */
+  readonly annotations: Annotation[];
 }
 
-function content(text: string): AssistantMessageContent {
-  return { type: "output_text", text, annotations: [] };
+function content(text: string, annotations: readonly Annotation[] = []): AssistantMessageContent {
+  return { type: "output_text", text, annotations: [...annotations] };
 }
 
 /** The text of a `message_output_created` item, or undefined for anything else. */
 function messageOutput(
   event: RunStreamEvent,
-): { readonly id: string | undefined; readonly text: string } | undefined {
+):
+  | { readonly id: string | undefined; readonly text: string; readonly annotations: readonly Annotation[] }
+  | undefined {
   if (event.type !== "run_item_stream_event" || event.name !== "message_output_created") return undefined;
   const raw = event.item.rawItem as { id?: unknown; content?: unknown };
-  const parts = Array.isArray(raw.content) ? (raw.content as { type?: unknown; text?: unknown }[]) : [];
-  const text = parts
-    .filter((part) => part.type === "output_text" && typeof part.text === "string")
-    .map((part) => part.text as string)
-    .join("");
-  return { id: typeof raw.id === "string" ? raw.id : undefined, text };
+  const parts = Array.isArray(raw.content)
+    ? (raw.content as { type?: unknown; text?: unknown; annotations?: unknown }[])
+    : [];
+  const texts = parts.filter((part) => part.type === "output_text" && typeof part.text === "string");
+  const text = texts.map((part) => part.text as string).join("");
+  const annotations = texts.flatMap((part) =>
+    Array.isArray(part.annotations)
+      ? part.annotations.flatMap((raw: unknown) => toAnnotation(raw) ?? [])
+      : [],
+  );
+  return { id: typeof raw.id === "string" ? raw.id : undefined, text, annotations };
 }
 
 /**
@@ -65,7 +84,17 @@ function messageOutput(
  * whole text when the model's response ends (or a delta of another message
  * starts). A message the model returned without streaming it (a
  * `message_output_created` no delta announced) is sent as one
- * `thread.item.done`. Every other run event is dropped.
+ * `thread.item.done`.
+ *
+ * From the raw Responses events the SDK forwards (`data.type === "model"`):
+ * reasoning summaries stream as a `reasoning` workflow of thought tasks
+ * (see `reasoningSteps`), ended before the next message; output text
+ * annotations (file, URL and container-file citations) become
+ * `assistant_message.content_part.annotation_added` updates of the open
+ * message, counted per content part (a citation that cannot be shown leaves
+ * no gap), and stay in its `content_part.done` and `thread.item.done`.
+ * Our messages have one content part: the model's parts are joined into it.
+ * Every other run event is dropped.
  *
  * ```
  * source:  -s-a-b-r-m-|   a, b = deltas; r = response_done; m = message_output_created
@@ -73,7 +102,9 @@ function messageOutput(
  * ```
  *
  * If the source completes or errors with a message open, the message is
- * closed first (with the text so far), so no client keeps a half-open item.
+ * closed first (with the text so far), so no client keeps a half-open item;
+ * unless the error is a guardrail tripwire: the message is then taken back
+ * (`streamAgentResponse` removes it), not closed.
  *
  * @param thread The thread the messages belong to (only its `id` is used).
  * @param config Id generator and clock.
@@ -94,6 +125,8 @@ export function runEventsToThreadEvents(
 
   return (source) =>
     defer(() => {
+      const workflow = config.workflow ?? new ActiveWorkflow(threadId, generateId, now);
+      const reasoning = reasoningSteps(workflow);
       let open: OpenMessage | undefined;
       /** Model ids of messages already streamed, so their `message_output_created` is not sent again. */
       const streamedIds = new Set<string>();
@@ -106,7 +139,7 @@ export function runEventsToThreadEvents(
         open = undefined;
         if (message.modelItemId === undefined) streamedWithoutId++;
         else streamedIds.add(message.modelItemId);
-        const final = content(message.text);
+        const final = content(message.text, message.annotations);
         return [
           {
             type: "thread.item.updated",
@@ -129,6 +162,7 @@ export function runEventsToThreadEvents(
         if (event.type === "raw_model_stream_event") {
           const data = event.data;
           if (data.type === "response_done") return close();
+          if (data.type === "model") return modelEvent(data.event);
           if (data.type !== "output_text_delta") return [];
           const events: ThreadStreamEvent[] = [];
           if (
@@ -141,8 +175,10 @@ export function runEventsToThreadEvents(
           }
           if (open === undefined) {
             const item = newItem();
-            open = { item, modelItemId: data.itemId, text: "" };
+            open = { item, modelItemId: data.itemId, text: "", annotations: [] };
             events.push(
+              // A workflow still open (the model's reasoning) ends before the message shows.
+              ...workflow.endBefore(item),
               { type: "thread.item.added", item },
               {
                 type: "thread.item.updated",
@@ -184,7 +220,41 @@ export function runEventsToThreadEvents(
           return [];
         }
         if (message.text === "") return [];
-        return [{ type: "thread.item.done", item: { ...newItem(), content: [content(message.text)] } }];
+        const item: AssistantMessageItem = {
+          ...newItem(),
+          content: [content(message.text, message.annotations)],
+        };
+        return [...workflow.endBefore(item), { type: "thread.item.done", item }];
+      };
+
+      /** A raw Responses event (`model`): reasoning summaries and citations; the rest is dropped. */
+      const modelEvent = (raw: unknown): ThreadStreamEvent[] => {
+        if (typeof raw !== "object" || raw === null) return [];
+        const rawEvent = raw as { type?: unknown; item_id?: unknown; annotation?: unknown };
+        if (rawEvent.type !== "response.output_text.annotation.added") return reasoning(rawEvent);
+        const message = open;
+        if (
+          message === undefined ||
+          (message.modelItemId !== undefined && rawEvent.item_id !== message.modelItemId)
+        ) {
+          return [];
+        }
+        const annotation = toAnnotation(rawEvent.annotation);
+        // Counted here, not taken from the event: a citation we cannot show (no filename) leaves no gap.
+        if (annotation === undefined) return [];
+        message.annotations.push(annotation);
+        return [
+          {
+            type: "thread.item.updated",
+            item_id: message.item.id,
+            update: {
+              type: "assistant_message.content_part.annotation_added",
+              content_index: 0,
+              annotation_index: message.annotations.length - 1,
+              annotation,
+            },
+          },
+        ];
       };
 
       return concat(
@@ -192,12 +262,15 @@ export function runEventsToThreadEvents(
           concatMap((event) => from(step(event))),
           catchError((error: unknown) =>
             concat(
-              from(close()),
+              // A guardrail's tripwire takes the message back (removed), so it is not closed.
+              isGuardrailTripwire(error) ? EMPTY : from(close()),
               throwError(() => error),
             ),
           ),
         ),
         defer(() => (open === undefined ? EMPTY : from(close()))),
+        // A workflow of this stream's own is ended with it; a shared one is its owner's to end.
+        defer(() => (config.workflow === undefined ? from(workflow.end()) : EMPTY)),
       );
     });
 }

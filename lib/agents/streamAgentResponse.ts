@@ -3,7 +3,9 @@ import { merge, Observable, tap } from "rxjs";
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
 import { LinkedSubscriber } from "../../operators/internal/LinkedSubscriber";
 import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
-import type { AgentContext } from "./AgentContext";
+import type { ClientToolCallItem } from "../events/threadItems";
+import type { AgentContext, ClientToolCall } from "./AgentContext";
+import { isGuardrailTripwire } from "./isGuardrailTripwire";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
 import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
 
@@ -59,7 +61,16 @@ export interface StreamAgentResponseConfig {
  * - `config.signal` cancels gracefully: the same, but the done events are
  *   sent, then the Observable completes.
  * - If the run fails, every open item is closed with its last state, then
- *   the run's error is forwarded. A tool's error is not a run failure: the
+ *   the run's error is forwarded. If a guardrail tripped
+ *   (`InputGuardrailTripwireTriggered`, `OutputGuardrailTripwireTriggered`),
+ *   nothing of the response may stay: a `thread.item.removed` is sent for
+ *   every item it showed (open or done; `persistEvents` deletes the saved
+ *   ones), then the tripwire is forwarded, as the reference does.
+ * - A workflow (the model's reasoning, or a tool's) is ended before the next
+ *   visible item, and when the response ends.
+ * - A client tool call a tool marked (`context.clientToolCall`) ends the
+ *   response as a pending `client_tool_call` item (its `call_id` the
+ *   model's, so the client's output answers that call). A tool's error is not a run failure: the
  *   SDK reports it to the model and the run goes on.
  * - An update that does not apply to its item (a tool's malformed widget
  *   update) is sent as it is and goes to `config.onDroppedUpdate`; the open
@@ -87,8 +98,20 @@ export function streamAgentResponse<TContext>(
       "streamAgentResponse: context must be an AgentContext (new AgentContext({ thread, requestContext }))",
     );
   }
+  /** The `call_id` of the run's last function call: a client tool call marked without one is that call. */
+  let lastCallId: string | undefined;
   const runEvents = fromStreamedRun(run).pipe(
-    runEventsToThreadEvents(context.thread, { generateId: context.generateId, now: context.now }),
+    tap((event) => {
+      if (event.type === "run_item_stream_event" && event.name === "tool_called") {
+        const raw = event.item.rawItem as { type?: unknown; callId?: unknown };
+        if (raw.type === "function_call" && typeof raw.callId === "string") lastCallId = raw.callId;
+      }
+    }),
+    runEventsToThreadEvents(context.thread, {
+      generateId: context.generateId,
+      now: context.now,
+      workflow: context.workflow,
+    }),
     // The run is over, so no tool can push any more: the context completes once its widgets do.
     tap({ complete: () => context.close() }),
   );
@@ -106,20 +129,42 @@ export function streamAgentResponse<TContext>(
       }
     });
     let ended = false;
+    /** Every item this response showed (added or done), so a guardrail tripwire can take them all back. */
+    const produced = new Set<string>();
+
+    /** Sends `event`, ending the open workflow first when it shows another visible item. */
+    const send = (event: ThreadStreamEvent): void => {
+      // A workflow's done (the one `startWorkflow` ended to open the next) shows nothing new.
+      const shows =
+        event.type === "thread.item.added" ||
+        (event.type === "thread.item.done" && event.item.type !== "workflow");
+      if (shows) for (const closing of context.workflow.endBefore(event.item)) forward(closing);
+      forward(event);
+    };
+    const forward = (event: ThreadStreamEvent): void => {
+      if (event.type === "thread.item.added" || event.type === "thread.item.done")
+        produced.add(event.item.id);
+      pending.observe(event);
+      // An update `onDroppedUpdate` threw for is not sent: the stream ends with that error instead.
+      if (handlerFailure === undefined) subscriber.next(event);
+    };
 
     // Linked to `subscriber` before the run and the widgets start: unsubscribing stops even a
     // synchronous widget stream at once, and `finish` can stop it from inside `subscribe`.
     const inner = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
       next: (event) => {
-        pending.observe(event);
-        if (handlerFailure !== undefined) {
-          finish(() => undefined);
-          return;
-        }
-        subscriber.next(event);
+        send(event);
+        if (handlerFailure !== undefined) finish(() => undefined);
       },
-      error: (error: unknown) => finish(() => subscriber.error(error)),
+      error: (error: unknown) => {
+        if (isGuardrailTripwire(error)) retract(error);
+        else finish(() => subscriber.error(error));
+      },
       complete: () => {
+        // A workflow left open (the model reasoned, then stopped) ends with the response.
+        for (const closing of context.workflow.end()) forward(closing);
+        const call = context.pendingClientToolCall;
+        if (call !== undefined) forward({ type: "thread.item.done", item: clientToolCallItem(call) });
         ended = true;
         subscriber.complete();
       },
@@ -130,12 +175,44 @@ export function streamAgentResponse<TContext>(
     function finish(end: () => void): void {
       if (ended) return;
       ended = true;
+      // The workflow is open in `pending` too: its done comes from there, with its last state.
+      context.workflow.end();
       const closing = pending.close();
       context.abort();
       inner.unsubscribe();
       for (const event of closing) subscriber.next(event);
       if (handlerFailure === undefined) end();
       else subscriber.error(handlerFailure.error);
+    }
+
+    /** The pending item of the client tool call a tool marked. */
+    function clientToolCallItem(call: ClientToolCall): ClientToolCallItem {
+      return {
+        type: "client_tool_call",
+        id: context.generateId("tool_call"),
+        thread_id: context.thread.id,
+        created_at: new Date(context.now()).toISOString(),
+        status: "pending",
+        call_id: call.callId ?? lastCallId ?? context.generateId("tool_call"),
+        name: call.name,
+        arguments: { ...call.arguments },
+      };
+    }
+
+    /**
+     * A guardrail tripped: nothing of this response may stay. Every item it
+     * showed is removed (`persistEvents` deletes the saved ones and forgets
+     * the open ones), then the stream errors with the tripwire.
+     */
+    function retract(error: unknown): void {
+      if (ended) return;
+      ended = true;
+      context.workflow.end(); // its done would show it again: dropped
+      pending.close();
+      context.abort();
+      inner.unsubscribe();
+      for (const id of produced) subscriber.next({ type: "thread.item.removed", item_id: id });
+      subscriber.error(error);
     }
 
     const onAbort = (): void => finish(() => subscriber.complete());
@@ -148,6 +225,7 @@ export function streamAgentResponse<TContext>(
       signal?.removeEventListener("abort", onAbort);
       if (ended) return;
       ended = true;
+      context.workflow.end();
       const closing = pending.close();
       context.abort();
       inner.unsubscribe();

@@ -95,4 +95,33 @@ describe("AgentContext", () => {
     expect(() => context().stream(null as unknown as ThreadStreamEvent)).toThrow(TypeError);
     expect(() => void context().streamWidget(42 as unknown as WidgetRoot)).toThrow(TypeError);
   });
+
+  it("progress(text, icon?) sends a progress_update", async () => {
+    const ctx = context();
+    ctx.progress("Searching the docs", "search");
+    ctx.progress("Reading");
+    ctx.close();
+    expect(await lastValueFrom(ctx.events().pipe(toArray()))).toEqual([
+      { type: "progress_update", text: "Searching the docs", icon: "search" },
+      { type: "progress_update", text: "Reading" },
+    ]);
+    expect(() => ctx.progress(42 as unknown as string)).toThrow(TypeError);
+  });
+
+  it("workflow helpers: misuse throws a TypeError naming the helper; a closed context throws AgentContextClosedError", () => {
+    const ctx = context();
+    const task = { type: "custom", title: "t", status_indicator: "none" } as const;
+    expect(() => ctx.updateWorkflowTask(task, 0)).toThrow(/updateWorkflowTask: no workflow is open/);
+    ctx.addWorkflowTask(task);
+    expect(() => ctx.updateWorkflowTask(task, 1)).toThrow(
+      new TypeError("updateWorkflowTask: index 1 names no task (the workflow has 1)"),
+    );
+    ctx.endWorkflow();
+    ctx.endWorkflow(); // nothing open: nothing happens
+    ctx.close();
+    expect(() => ctx.addWorkflowTask(task)).toThrow(AgentContextClosedError);
+    expect(() => ctx.startWorkflow({ type: "custom", tasks: [], expanded: false })).toThrow(
+      expect.objectContaining({ name: "AgentContextClosedError", operation: "startWorkflow" }) as Error,
+    );
+  });
 });

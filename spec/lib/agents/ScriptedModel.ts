@@ -24,9 +24,20 @@ export interface ScriptedToolCall {
   readonly callId?: string;
 }
 
-/** What the model answers to one call: text (as its deltas) and/or tool calls. */
+/** What the model answers to one call: reasoning, text (as its deltas) and/or tool calls. */
 export interface ScriptedTurn {
+  /**
+   * Reasoning summaries, each as its deltas, streamed before the text as the
+   * Responses API does: `response.output_item.added` (a `reasoning` item),
+   * then per summary `response.reasoning_summary_text.delta`s and `.done`.
+   */
+  readonly reasoning?: readonly (readonly string[])[];
   readonly text?: readonly string[];
+  /**
+   * Raw output-text annotations (`url_citation`, `file_citation`...),
+   * streamed after the text as `response.output_text.annotation.added`.
+   */
+  readonly annotations?: readonly Readonly<Record<string, unknown>>[];
   readonly toolCalls?: readonly ScriptedToolCall[];
 }
 
@@ -128,9 +139,51 @@ export class ScriptedModel implements Model {
     const response = ScriptedModel.response(turn, index);
     try {
       yield { type: "response_started" };
+      // Raw Responses events reach the run as `model` stream events, as the OpenAI model sends them.
+      const raw = (event: Record<string, unknown>): StreamEvent => ({ type: "model", event });
+      if (turn.reasoning !== undefined) {
+        const itemId = `rs_model_${index}`;
+        await sleep(this.stepMs, request.signal);
+        yield raw({
+          type: "response.output_item.added",
+          output_index: 0,
+          item: { type: "reasoning", id: itemId, summary: [] },
+        });
+        for (const [summaryIndex, deltas] of turn.reasoning.entries()) {
+          for (const delta of deltas) {
+            await sleep(this.stepMs, request.signal);
+            yield raw({
+              type: "response.reasoning_summary_text.delta",
+              item_id: itemId,
+              output_index: 0,
+              summary_index: summaryIndex,
+              delta,
+            });
+          }
+          await sleep(this.stepMs, request.signal);
+          yield raw({
+            type: "response.reasoning_summary_text.done",
+            item_id: itemId,
+            output_index: 0,
+            summary_index: summaryIndex,
+            text: deltas.join(""),
+          });
+        }
+      }
       for (const delta of turn.text ?? []) {
         await sleep(this.stepMs, request.signal);
         yield { type: "output_text_delta", delta, itemId: `msg_model_${index}` };
+      }
+      for (const [annotationIndex, annotation] of (turn.annotations ?? []).entries()) {
+        await sleep(this.stepMs, request.signal);
+        yield raw({
+          type: "response.output_text.annotation.added",
+          item_id: `msg_model_${index}`,
+          output_index: 1,
+          content_index: 0,
+          annotation_index: annotationIndex,
+          annotation,
+        });
       }
       await sleep(this.stepMs, request.signal);
       yield {
