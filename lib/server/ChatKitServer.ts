@@ -24,6 +24,7 @@ import { applyFormValues } from "./applyFormValues";
 import { newUserMessage, toClientThread } from "./clientThread";
 import { deleteItemsAfter } from "./deleteItemsAfter";
 import { findOrNotFound } from "./findOrNotFound";
+import { findPendingClientToolCall } from "./findPendingClientToolCall";
 import { handlerEvents } from "./handlerEvents";
 import { holdingThread, type ThreadTurn } from "./holdingThread";
 import { loadSender } from "./loadSender";
@@ -461,14 +462,13 @@ export class ChatKitServer<TContext = unknown> {
       case "threads.add_client_tool_output": {
         this.#requireHandler("respond");
         const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const last = await this.store.loadThreadItems(thread.id, { limit: 1, order: "desc" }, context);
-        const call = last.data[0];
-        if (call?.type !== "client_tool_call" || call.status !== "pending") {
+        const call = await findPendingClientToolCall(this.store, thread, context);
+        if (call === undefined) {
           throw new ChatKitRequestError({
             status: 400,
             code: "invalid_request",
             field: "params.thread_id",
-            message: `params.thread_id: the last item of thread ${quoteExcerpt(thread.id)} is not a pending client tool call`,
+            message: `params.thread_id: thread ${quoteExcerpt(thread.id)} has no pending client tool call since its last user message`,
           });
         }
         const completed: ClientToolCallItem = { ...call, status: "completed", output: request.params.result };

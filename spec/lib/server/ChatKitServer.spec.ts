@@ -565,6 +565,56 @@ describe("ChatKitServer.process: threads.add_client_tool_output", () => {
     ]);
   });
 
+  it("finds the pending call behind items saved after it (the reference looks only at the last item)", async () => {
+    const { server, store } = makeServer();
+    const threadId = await createThread(server);
+    await store.addThreadItem(threadId, pendingCall(threadId), undefined);
+    await store.addThreadItem(
+      threadId,
+      { type: "sdk_hidden_context", id: "note", thread_id: threadId, created_at: "x", content: "note" },
+      undefined,
+    );
+    await store.addThreadItem(
+      threadId,
+      {
+        type: "workflow",
+        id: "wf",
+        thread_id: threadId,
+        created_at: "x",
+        workflow: { type: "reasoning", tasks: [], expanded: false, summary: { duration: 1 } },
+      },
+      undefined,
+    );
+    await stream(
+      await server.process(
+        { type: "threads.add_client_tool_output", params: { thread_id: threadId, result: 7 } },
+        undefined,
+      ),
+    );
+    expect(await store.loadItem(threadId, "call_item", undefined)).toMatchObject({
+      status: "completed",
+      output: 7,
+    });
+  });
+
+  it("does not complete a call that a later user message left behind", async () => {
+    const { server, store } = makeServer();
+    const threadId = await createThread(server);
+    await store.addThreadItem(threadId, pendingCall(threadId), undefined);
+    await stream(
+      await server.process(
+        { type: "threads.add_user_message", params: { thread_id: threadId, input: input("never mind") } },
+        undefined,
+      ),
+    );
+    const result = await server.process(
+      { type: "threads.add_client_tool_output", params: { thread_id: threadId, result: 1 } },
+      undefined,
+    );
+    expect(result.kind === "error" && result.error.status).toBe(400);
+    expect(await store.loadItem(threadId, "call_item", undefined)).toMatchObject({ status: "pending" });
+  });
+
   it("writes nothing until the stream is subscribed", async () => {
     const { server, store } = makeServer();
     const threadId = await createThread(server);
@@ -583,7 +633,7 @@ describe("ChatKitServer.process: threads.add_client_tool_output", () => {
   });
 
   it.each([
-    ["the last item is not a client tool call", false],
+    ["the thread has no client tool call", false],
     ["the last client tool call is already completed", true],
   ])("is a 400 on params.thread_id when %s, and changes nothing", async (_name, addCompleted) => {
     const { server, store } = makeServer();
@@ -600,7 +650,7 @@ describe("ChatKitServer.process: threads.add_client_tool_output", () => {
       "invalid_request",
       "params.thread_id",
     ]);
-    expect(result.error.message).toContain("not a pending client tool call");
+    expect(result.error.message).toContain("has no pending client tool call");
     expect(JSON.stringify(await items(store, threadId))).toBe(before);
   });
 
