@@ -18,6 +18,27 @@ function nameField(
 }
 
 /** `onChangeAction` fires with the form's values (the field's own value among them). */
+/** One choice of a `Select` or `RadioGroup`, as drawn: an option without a string `value` is skipped. */
+interface Choice {
+  readonly value: string;
+  readonly label: string;
+  readonly disabled: boolean;
+}
+
+/** The node's `options`, read the same way for every control that offers choices. */
+function choicesOf(node: WidgetNode): Choice[] {
+  const options = Array.isArray(node["options"]) ? (node["options"] as unknown[]) : [];
+  return options.flatMap((option) => {
+    const { value, label, disabled } = (option ?? {}) as {
+      value?: unknown;
+      label?: unknown;
+      disabled?: unknown;
+    };
+    if (typeof value !== "string") return [];
+    return [{ value, label: typeof label === "string" ? label : value, disabled: disabled === true }];
+  });
+}
+
 function onChange(element: HTMLElement, node: WidgetNode, context: RenderContext): void {
   const action = node["onChangeAction"];
   if (isAction(action)) element.addEventListener("change", () => void context.fireAction(action, element));
@@ -54,21 +75,9 @@ const Select: ComponentRenderer = (node, context) => {
     empty.disabled = node["clearable"] !== true && placeholder !== undefined;
     select.append(empty);
   }
-  const options = Array.isArray(node["options"]) ? (node["options"] as unknown[]) : [];
-  for (const option of options) {
-    const { value, label, disabled } = (option ?? {}) as {
-      value?: unknown;
-      label?: unknown;
-      disabled?: unknown;
-    };
-    if (typeof value !== "string") continue;
-    const element = new Option(
-      typeof label === "string" ? label : value,
-      value,
-      false,
-      value === defaultValue,
-    );
-    element.disabled = disabled === true;
+  for (const { value, label, disabled } of choicesOf(node)) {
+    const element = new Option(label, value, false, value === defaultValue);
+    element.disabled = disabled;
     select.append(element);
   }
   onChange(select, node, context);
@@ -107,14 +116,7 @@ const RadioGroup: ComponentRenderer = (node, context) => {
   const ariaLabel = stringProp(node, "ariaLabel");
   if (ariaLabel !== undefined) group.setAttribute("aria-label", ariaLabel);
   const defaultValue = stringProp(node, "defaultValue");
-  const options = Array.isArray(node["options"]) ? (node["options"] as unknown[]) : [];
-  for (const option of options) {
-    const { value, label, disabled } = (option ?? {}) as {
-      value?: unknown;
-      label?: unknown;
-      disabled?: unknown;
-    };
-    if (typeof value !== "string") continue;
+  for (const { value, label, disabled } of choicesOf(node)) {
     const wrapper = document.createElement("label");
     wrapper.className = "ck-radio";
     const input = document.createElement("input");
@@ -122,8 +124,8 @@ const RadioGroup: ComponentRenderer = (node, context) => {
     nameField(input, node);
     input.value = value;
     input.defaultChecked = value === defaultValue;
-    input.disabled = disabled === true || node["disabled"] === true;
-    wrapper.append(input, typeof label === "string" ? label : value);
+    input.disabled = disabled || node["disabled"] === true;
+    wrapper.append(input, label);
     group.append(wrapper);
   }
   onChange(group, node, context);
