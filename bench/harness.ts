@@ -1,4 +1,5 @@
 import { basename, dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
 
 /**
  * A small benchmark harness: each case runs a few warm-up rounds, then
@@ -133,4 +134,15 @@ export function formatTable(results: readonly BenchResult[]): string {
       .join("  ")
       .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** The latency of each of `count` awaited calls, in µs, one after another (for I/O such as a store). */
+export async function timeCalls(count: number, call: (index: number) => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await call(i);
+    latencies.push((performance.now() - start) * 1000);
+  }
+  return latencies;
 }

@@ -1,5 +1,3 @@
-import { performance } from "node:perf_hooks";
-
 import { PGlite } from "@electric-sql/pglite";
 import { Pool } from "pg";
 
@@ -9,7 +7,7 @@ import { MemoryStore } from "../lib/stores/MemoryStore";
 import { fromPGlite } from "../lib/stores/postgres/fromPGlite";
 import { fromPgPool } from "../lib/stores/postgres/fromPgPool";
 import { PostgresStore } from "../lib/stores/postgres/PostgresStore";
-import type { BenchResult } from "./harness";
+import { timeCalls, type BenchResult } from "./harness";
 import { measureAtScale } from "./storeAtScale";
 
 /**
@@ -49,16 +47,6 @@ function note(threadId: string, id: string): ThreadItem {
     created_at: new Date().toISOString(),
     content: id,
   };
-}
-
-async function timeCalls(count: number, call: (index: number) => Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await call(i);
-    latencies.push((performance.now() - start) * 1000);
-  }
-  return latencies;
 }
 
 function result(engine: string, operation: string, latencies: number[]): BenchResult {

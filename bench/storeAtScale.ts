@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { PostgresStore } from "../lib/stores/postgres/PostgresStore";
 import type { SqlDriver } from "../lib/stores/postgres/SqlDriver";
 import { tablesIn } from "../lib/stores/postgres/tables";
-import type { BenchResult } from "./harness";
+import { timeCalls, type BenchResult } from "./harness";
 
 /**
  * W6 at scale: what a page costs when the tables are big, which the
@@ -57,16 +57,6 @@ function bulkInserts(schema: string): string[] {
     `ANALYZE ${t.threads}`,
     `ANALYZE ${t.items}`,
   ];
-}
-
-async function timeCalls(count: number, call: (index: number) => Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await call(i);
-    latencies.push((performance.now() - start) * 1000);
-  }
-  return latencies;
 }
 
 function result(engine: string, operation: string, latencies: number[], buildSeconds: number): BenchResult {
