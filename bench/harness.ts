@@ -146,3 +146,21 @@ export async function timeCalls(count: number, call: (index: number) => Promise<
   }
   return latencies;
 }
+
+/** The result of timed calls: median, min and max, with calls per second and the p99 (µs) beside them. */
+export function latencyResult(workload: string, name: string, latencies: readonly number[]): BenchResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const opsPerSecond = latencies.length / (latencies.reduce((sum, us) => sum + us, 0) / 1e6);
+  return {
+    workload,
+    name,
+    unit: "µs/call",
+    median: at(0.5),
+    min: sorted[0] ?? NaN,
+    max: sorted[sorted.length - 1] ?? NaN,
+    runs: latencies.length,
+    note: `${Math.round(opsPerSecond)} calls/s, p99 ${Math.round(at(0.99))} µs`,
+    metrics: { opsPerSecond, p99: at(0.99) },
+  };
+}

@@ -7,7 +7,7 @@ import { MemoryStore } from "../lib/stores/MemoryStore";
 import { fromPGlite } from "../lib/stores/postgres/fromPGlite";
 import { fromPgPool } from "../lib/stores/postgres/fromPgPool";
 import { PostgresStore } from "../lib/stores/postgres/PostgresStore";
-import { timeCalls, type BenchResult } from "./harness";
+import { latencyResult, timeCalls, type BenchResult } from "./harness";
 import { measureAtScale } from "./storeAtScale";
 
 /**
@@ -50,21 +50,7 @@ function note(threadId: string, id: string): ThreadItem {
 }
 
 function result(engine: string, operation: string, latencies: number[]): BenchResult {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const totalSeconds = latencies.reduce((sum, us) => sum + us, 0) / 1e6;
-  const opsPerSecond = latencies.length / totalSeconds;
-  return {
-    workload: "store",
-    name: `${engine}: ${operation}`,
-    unit: "µs/call",
-    median: at(0.5),
-    min: sorted[0] ?? NaN,
-    max: sorted[sorted.length - 1] ?? NaN,
-    runs: latencies.length,
-    note: `${Math.round(opsPerSecond)} calls/s, p99 ${Math.round(at(0.99))} µs`,
-    metrics: { opsPerSecond, p99: at(0.99) },
-  };
+  return latencyResult("store", `${engine}: ${operation}`, latencies);
 }
 
 async function measure(engine: string, store: Store<User>): Promise<BenchResult[]> {

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { PostgresStore } from "../lib/stores/postgres/PostgresStore";
 import type { SqlDriver } from "../lib/stores/postgres/SqlDriver";
 import { tablesIn } from "../lib/stores/postgres/tables";
-import { timeCalls, type BenchResult } from "./harness";
+import { latencyResult, timeCalls, type BenchResult } from "./harness";
 
 /**
  * W6 at scale: what a page costs when the tables are big, which the
@@ -60,19 +60,11 @@ function bulkInserts(schema: string): string[] {
 }
 
 function result(engine: string, operation: string, latencies: number[], buildSeconds: number): BenchResult {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const opsPerSecond = latencies.length / (latencies.reduce((sum, us) => sum + us, 0) / 1e6);
+  const timed = latencyResult("store", `${engine}: ${operation}`, latencies);
   return {
-    workload: "store",
-    name: `${engine}: ${operation}`,
-    unit: "µs/call",
-    median: at(0.5),
-    min: sorted[0] ?? NaN,
-    max: sorted[sorted.length - 1] ?? NaN,
-    runs: latencies.length,
-    note: `${Math.round(opsPerSecond)} calls/s, p99 ${Math.round(at(0.99))} µs; data built in ${buildSeconds.toFixed(1)} s`,
-    metrics: { opsPerSecond, p99: at(0.99), buildSeconds },
+    ...timed,
+    note: `${timed.note}; data built in ${buildSeconds.toFixed(1)} s`,
+    metrics: { ...timed.metrics, buildSeconds },
   };
 }
 
