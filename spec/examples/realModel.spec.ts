@@ -40,6 +40,19 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ url: string; banner: strin
   });
 }
 
+/** `threads.create` with one text message, over HTTP; resolves with every event of the answer. */
+async function createThread(url: string, text: string): Promise<ThreadStreamEvent[]> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      type: "threads.create",
+      params: { input: { content: [{ type: "input_text", text }], attachments: [], inference_options: {} } },
+    }),
+  });
+  return readEvents(response);
+}
+
 const hasFunctionOutput = (request: RecordedRequest) =>
   JSON.stringify(request.body.input).includes("function_call_output");
 
@@ -65,21 +78,10 @@ describe("npm start with OPENAI_API_KEY: the seed's agent on the real openai cli
     });
     try {
       expect(demo.banner).toContain("the OpenAI agent answers");
-      const response = await fetch(demo.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          type: "threads.create",
-          params: {
-            input: {
-              content: [{ type: "input_text", text: "Draft a message to Harry about Quidditch" }],
-              attachments: [],
-              inference_options: {},
-            },
-          },
-        }),
-      });
-      const events: ThreadStreamEvent[] = await readEvents(response);
+      const events: ThreadStreamEvent[] = await createThread(
+        demo.url,
+        "Draft a message to Harry about Quidditch",
+      );
       const done = events.flatMap((event) => (event.type === "thread.item.done" ? [event.item] : []));
       const card = done.find((item): item is WidgetItem => item.type === "widget");
       expect(JSON.stringify(card?.widget)).toContain('"value":"Dear Harry, Quidditch is on!"');
@@ -112,17 +114,7 @@ describe("npm start with OPENAI_API_KEY: the seed's agent on the real openai cli
     const demo = await startDemo({ OPENAI_API_KEY: "", OPENAI_BASE_URL: api.baseURL });
     try {
       expect(demo.banner).toContain("the scripted model answers");
-      const response = await fetch(demo.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          type: "threads.create",
-          params: {
-            input: { content: [{ type: "input_text", text: "Hi" }], attachments: [], inference_options: {} },
-          },
-        }),
-      });
-      const events = await readEvents(response);
+      const events = await createThread(demo.url, "Hi");
       expect(events.filter((event) => event.type === "thread.item.done")).toHaveLength(3);
       expect(api.requests).toHaveLength(0);
     } finally {
