@@ -7,6 +7,7 @@ import type { ClientToolCallItem } from "../events/threadItems";
 import type { AgentContext, ClientToolCall } from "./AgentContext";
 import { isGuardrailTripwire } from "./isGuardrailTripwire";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
+import type { ResponseStreamConverter } from "./ResponseStreamConverter";
 import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
 
 /** Options of {@link streamAgentResponse}. */
@@ -37,6 +38,11 @@ export interface StreamAgentResponseConfig {
    * does.
    */
   readonly onDroppedUpdate?: DroppedUpdateHandler | undefined;
+  /**
+   * How generated images get their URL (a data URL by default; override
+   * `base64ImageToUrl` to upload them) and citations become annotations.
+   */
+  readonly converter?: ResponseStreamConverter | undefined;
 }
 
 /**
@@ -111,6 +117,7 @@ export function streamAgentResponse<TContext>(
       generateId: context.generateId,
       now: context.now,
       workflow: context.workflow,
+      converter: config.converter,
     }),
     // The run is over, so no tool can push any more: the context completes once its widgets do.
     tap({ complete: () => context.close() }),

@@ -11,7 +11,9 @@ import {
 import { AgentContext } from "../../../lib/agents/AgentContext";
 import { runEventsToThreadEvents } from "../../../lib/agents/runEventsToThreadEvents";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
-import { toAnnotation } from "../../../lib/agents/toAnnotation";
+import { ResponseStreamConverter } from "../../../lib/agents/ResponseStreamConverter";
+
+const toAnnotation = (raw: unknown) => new ResponseStreamConverter().annotation(raw);
 import { ScriptedModel } from "./ScriptedModel";
 
 const thread: ThreadMetadata = {
@@ -54,7 +56,7 @@ const containerAnnotation: Annotation = {
   index: 7,
 };
 
-describe("toAnnotation", () => {
+describe("ResponseStreamConverter.annotation", () => {
   it("converts url, file and container-file citations the reference's way; drops what ChatKit cannot show", () => {
     expect(toAnnotation(urlCitation)).toEqual(urlAnnotation);
     expect(toAnnotation(fileCitation)).toEqual(fileAnnotation);
