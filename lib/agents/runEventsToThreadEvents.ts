@@ -77,10 +77,19 @@ function messageOutput(
   if (event.type !== "run_item_stream_event" || event.name !== "message_output_created") return undefined;
   const raw = event.item.rawItem as { id?: unknown; content?: unknown };
   const parts = Array.isArray(raw.content)
-    ? (raw.content as { type?: unknown; text?: unknown; annotations?: unknown }[])
+    ? (raw.content as { type?: unknown; text?: unknown; refusal?: unknown; annotations?: unknown }[])
     : [];
   const texts = parts.filter((part) => part.type === "output_text" && typeof part.text === "string");
-  const text = texts.map((part) => part.text as string).join("");
+  // A refusal is what the model said instead of an answer: shown as text, as the reference does.
+  const text = parts
+    .flatMap((part) =>
+      part.type === "output_text" && typeof part.text === "string"
+        ? [part.text]
+        : part.type === "refusal" && typeof part.refusal === "string"
+          ? [part.refusal]
+          : [],
+    )
+    .join("");
   const annotations = texts.flatMap((part) =>
     Array.isArray(part.annotations)
       ? part.annotations.flatMap((raw: unknown) => converter.annotation(raw) ?? [])
