@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import {
   applyThreadEvent,
   MemoryStore,
@@ -265,5 +267,16 @@ describe("examples/agents/conversationServer: a multi-turn agent conversation ov
       assistant("Teal it is."),
       user("Thanks"),
     ]);
+  });
+});
+
+describe("README.md", () => {
+  it("shows examples/agents/conversationServer.ts, exactly, as its multi-turn agent server", () => {
+    const root = join(__dirname, "../..");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("\n## Agents (`@openai/agents`)\n"));
+    const open = section.indexOf("\n```ts\n") + "\n```ts\n".length;
+    const block = section.slice(open, section.indexOf("\n```\n", open) + 1);
+    expect(block).toBe(readFileSync(join(root, "examples", "agents", "conversationServer.ts"), "utf8"));
   });
 });
