@@ -139,6 +139,8 @@ export function generatedImageSteps(config: GeneratedImageStepsConfig): Generate
           if (call.type !== "image_generation_call" || typeof call.id !== "string") return undefined;
           if (event.type === "response.output_item.added") return open.has(call.id) ? [] : add(call.id);
           if (ended.has(call.id)) return [];
+          // A call that failed before it showed anything has nothing to take back.
+          if (typeof call.result !== "string" && !open.has(call.id)) return [];
           return finish(
             call.id,
             typeof call.result === "string" ? call.result : undefined,

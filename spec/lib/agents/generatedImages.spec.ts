@@ -291,6 +291,15 @@ describe("generated images (real OpenAIResponsesModel and Runner, fake Responses
     ]);
   });
 
+  it("a call that failed before it showed anything sends nothing", async () => {
+    const all = await respond([
+      ...imageCall("ig_x", 0, [], { result: null }).slice(-1),
+      ...message("msg_1", 1, "No image today."),
+    ]);
+    expect(all.some((event) => "item" in event && event.item.type === "generated_image")).toBe(false);
+    expect(all.some((event) => event.type === "thread.item.removed")).toBe(false);
+  });
+
   it("a response that ends mid-image keeps the last partial image; an image with none is taken back", async () => {
     const all = await respond([
       ...imageCall("ig_p", 0, [`${PNG}p0`], { result: null }).slice(0, 4),
