@@ -1,4 +1,11 @@
-import { isHiddenItem, type ThreadMetadata, type WorkflowItem } from "../events/threadItems";
+import { StoreNotFoundError } from "../errors";
+import {
+  isHiddenItem,
+  type Page,
+  type ThreadItem,
+  type ThreadMetadata,
+  type WorkflowItem,
+} from "../events/threadItems";
 import type { Store } from "../server/Store";
 
 /** How far back to look: an open workflow sits behind at most a client tool call, a user message and notes. */
@@ -34,7 +41,14 @@ export async function openWorkflowOf<TContext>(
   thread: ThreadMetadata,
   context: TContext,
 ): Promise<OpenWorkflow | undefined> {
-  const page = await store.loadThreadItems(thread.id, { limit: LOOK_BACK, order: "desc" }, context);
+  let page: Page<ThreadItem>;
+  try {
+    page = await store.loadThreadItems(thread.id, { limit: LOOK_BACK, order: "desc" }, context);
+  } catch (error: unknown) {
+    // A thread not saved yet (the context's store only makes its ids) has nothing to go on with.
+    if (error instanceof StoreNotFoundError && error.entity === "thread") return undefined;
+    throw error;
+  }
   let movedOn = false;
   for (const item of page.data) {
     if (isHiddenItem(item) || item.type === "client_tool_call") continue;

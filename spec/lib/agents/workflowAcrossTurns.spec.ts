@@ -189,6 +189,18 @@ describe("a workflow across a client tool round trip (scripted model, real Runne
     );
   });
 
+  it("a store that does not hold the thread yet (it only makes the ids) leaves nothing to go on with", async () => {
+    const store = new MemoryStore<undefined>();
+    const context = new AgentContext({ thread, store, requestContext: undefined, now: () => 0 });
+    const agent = new Agent<AgentContext>({
+      name: "Assistant",
+      model: new ScriptedModel([{ text: ["Hi."] }]),
+    });
+    const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
+    const all = await lastValueFrom(streamAgentResponse(context, result).pipe(toArray()));
+    expect(all.at(-1)).toMatchObject({ type: "thread.item.done", item: { type: "assistant_message" } });
+  });
+
   it("without a store on the context, the workflow ends with the response", async () => {
     const context = new AgentContext({ thread, requestContext: undefined, now: () => 0 });
     const agent = new Agent<AgentContext>({
