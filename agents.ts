@@ -15,6 +15,8 @@ export type { AgentContextConfig, AgentStreamWidgetConfig, ClientToolCall } from
 export { stopAtClientToolCall } from "./lib/agents/stopAtClientToolCall";
 export { streamAgentResponse } from "./lib/agents/streamAgentResponse";
 export type { StreamAgentResponseConfig } from "./lib/agents/streamAgentResponse";
+export { ResponseStreamConverter, imageMimeType } from "./lib/agents/ResponseStreamConverter";
+export type { Base64Image, ResponseStreamConverterConfig } from "./lib/agents/ResponseStreamConverter";
 export { runEventsToThreadEvents } from "./lib/agents/runEventsToThreadEvents";
 export type { RunEventsToThreadEventsConfig } from "./lib/agents/runEventsToThreadEvents";
 export { textDeltas, isTextDeltaEvent } from "./lib/agents/textDeltas";

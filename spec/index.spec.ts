@@ -175,8 +175,10 @@ const EXPECTED_EXPORTS = [
 /** The `@openai/agents` glue, behind its own entry point so the main one never names the optional peer. */
 const EXPECTED_AGENTS_EXPORTS = [
   "AgentContext",
+  "ResponseStreamConverter",
   "ThreadItemConverter",
   "fromStreamedRun",
+  "imageMimeType",
   "inputList",
   "isTextDeltaEvent",
   "loadAgentInput",

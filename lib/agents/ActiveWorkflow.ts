@@ -135,6 +135,27 @@ export class ActiveWorkflow {
     return this.end();
   }
 
+  /**
+   * Takes the open workflow out without ending it, to keep it open across a
+   * client tool call: the caller saves it as it is, and the next response
+   * {@link resume}s it. `undefined` when none is open or it never showed.
+   */
+  suspend(): WorkflowItem | undefined {
+    const item = this.current;
+    if (item === undefined || !this.announced) return undefined;
+    this.current = undefined;
+    return item;
+  }
+
+  /**
+   * Opens `item`, a workflow an earlier response showed and left open: its
+   * tasks go on from where they were, and it ends as any other.
+   */
+  resume(item: WorkflowItem): void {
+    this.current = item;
+    this.announced = true;
+  }
+
   private announce(): ThreadStreamEvent {
     this.announced = true;
     return { type: "thread.item.added", item: this.current as WorkflowItem };

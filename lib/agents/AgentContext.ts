@@ -115,7 +115,10 @@ export class AgentContext<TContext = unknown> {
       config.generateId ??
       (store === undefined
         ? defaultGenerateId
-        : (itemType) => store.generateItemId(itemType, thread, config.requestContext));
+        : (itemType) =>
+            itemType === "thread"
+              ? store.generateThreadId(config.requestContext)
+              : store.generateItemId(itemType, thread, config.requestContext));
     this.now = config.now ?? (() => asyncScheduler.now());
     this.workflow = new ActiveWorkflow(thread.id, this.generateId, this.now);
   }

@@ -68,11 +68,14 @@ function hiddenContextText(content: string): string {
  * {@link attachmentToContent}, since only the app knows where bytes live.
  */
 export class ThreadItemConverter {
-  /** The input for `items`, oldest first. */
-  async toAgentInput(items: readonly ThreadItem[]): Promise<AgentInputItem[]> {
+  /** The input for `items` (oldest first), or for one item. */
+  async toAgentInput(items: readonly ThreadItem[] | ThreadItem): Promise<AgentInputItem[]> {
+    const list: readonly ThreadItem[] = Array.isArray(items)
+      ? (items as readonly ThreadItem[])
+      : [items as ThreadItem];
     const input: AgentInputItem[] = [];
-    const last = items[items.length - 1];
-    for (const item of items) input.push(...inputList(await this.itemToInput(item, item === last)));
+    const last = list[list.length - 1];
+    for (const item of list) input.push(...inputList(await this.itemToInput(item, item === last)));
     return input;
   }
 

@@ -6,18 +6,26 @@ import {
   defer,
   EMPTY,
   from,
+  mergeAll,
   throwError,
+  type Observable,
   type OperatorFunction,
 } from "rxjs";
 import type { RunStreamEvent } from "@openai/agents";
 
 import type { ThreadStreamEvent } from "../events/threadEvents";
-import type { Annotation, AssistantMessageContent, AssistantMessageItem } from "../events/threadItems";
+import type {
+  Annotation,
+  AssistantMessageContent,
+  AssistantMessageItem,
+  GeneratedImageItem,
+} from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../ids";
 import { ActiveWorkflow } from "./ActiveWorkflow";
 import { isGuardrailTripwire } from "./isGuardrailTripwire";
-import { toAnnotation } from "./toAnnotation";
+import { generatedImageSteps, type Steps } from "./generatedImageSteps";
 import { reasoningSteps } from "./reasoningSteps";
+import { ResponseStreamConverter } from "./ResponseStreamConverter";
 import type { ThreadRef } from "../../operators/toThreadEvents";
 
 /** Options of {@link runEventsToThreadEvents}. */
@@ -32,6 +40,11 @@ export interface RunEventsToThreadEventsConfig {
    * helpers share one; default: one of this stream's own.
    */
   readonly workflow?: ActiveWorkflow | undefined;
+  /**
+   * How generated images get their URL and citations become annotations.
+   * Default: a plain {@link ResponseStreamConverter} (images as data URLs).
+   */
+  readonly converter?: ResponseStreamConverter | undefined;
 }
 
 /** The assistant message being streamed. */
@@ -48,22 +61,38 @@ function content(text: string, annotations: readonly Annotation[] = []): Assista
   return { type: "output_text", text, annotations: [...annotations] };
 }
 
+/** The events of one step, at once or once a promise settles, in order. */
+function emit(steps: Steps): Observable<ThreadStreamEvent> {
+  if (!(steps instanceof Promise)) return from(steps);
+  return from(steps).pipe(mergeAll<readonly ThreadStreamEvent[]>());
+}
+
 /** The text of a `message_output_created` item, or undefined for anything else. */
 function messageOutput(
   event: RunStreamEvent,
+  converter: ResponseStreamConverter,
 ):
   | { readonly id: string | undefined; readonly text: string; readonly annotations: readonly Annotation[] }
   | undefined {
   if (event.type !== "run_item_stream_event" || event.name !== "message_output_created") return undefined;
   const raw = event.item.rawItem as { id?: unknown; content?: unknown };
   const parts = Array.isArray(raw.content)
-    ? (raw.content as { type?: unknown; text?: unknown; annotations?: unknown }[])
+    ? (raw.content as { type?: unknown; text?: unknown; refusal?: unknown; annotations?: unknown }[])
     : [];
   const texts = parts.filter((part) => part.type === "output_text" && typeof part.text === "string");
-  const text = texts.map((part) => part.text as string).join("");
+  // A refusal is what the model said instead of an answer: shown as text, as the reference does.
+  const text = parts
+    .flatMap((part) =>
+      part.type === "output_text" && typeof part.text === "string"
+        ? [part.text]
+        : part.type === "refusal" && typeof part.refusal === "string"
+          ? [part.refusal]
+          : [],
+    )
+    .join("");
   const annotations = texts.flatMap((part) =>
     Array.isArray(part.annotations)
-      ? part.annotations.flatMap((raw: unknown) => toAnnotation(raw) ?? [])
+      ? part.annotations.flatMap((raw: unknown) => converter.annotation(raw) ?? [])
       : [],
   );
   return { id: typeof raw.id === "string" ? raw.id : undefined, text, annotations };
@@ -92,7 +121,11 @@ function messageOutput(
  * annotations (file, URL and container-file citations) become
  * `assistant_message.content_part.annotation_added` updates of the open
  * message, counted per content part (a citation that cannot be shown leaves
- * no gap), and stay in its `content_part.done` and `thread.item.done`.
+ * no gap), and stay in its `content_part.done` and `thread.item.done`;
+ * the image generation tool's partial and final images become a
+ * `generated_image` item with `generated_image.updated` progress (see
+ * `generatedImageSteps`; URLs from `config.converter`, which may upload
+ * them first: the events after wait, in order).
  * Our messages have one content part: the model's parts are joined into it.
  * Every other run event is dropped.
  *
@@ -122,11 +155,22 @@ export function runEventsToThreadEvents(
   const threadId = thread.id;
   const generateId = config.generateId ?? defaultGenerateId;
   const now = config.now ?? (() => asyncScheduler.now());
+  const converter = config.converter ?? new ResponseStreamConverter();
 
   return (source) =>
     defer(() => {
       const workflow = config.workflow ?? new ActiveWorkflow(threadId, generateId, now);
       const reasoning = reasoningSteps(workflow);
+      const images = generatedImageSteps({
+        converter,
+        newItem: (): GeneratedImageItem => ({
+          type: "generated_image",
+          id: generateId("message"),
+          thread_id: threadId,
+          created_at: new Date(now()).toISOString(),
+        }),
+        before: (item) => workflow.endBefore(item),
+      });
       let open: OpenMessage | undefined;
       /** Model ids of messages already streamed, so their `message_output_created` is not sent again. */
       const streamedIds = new Set<string>();
@@ -158,7 +202,7 @@ export function runEventsToThreadEvents(
         content: [],
       });
 
-      const step = (event: RunStreamEvent): ThreadStreamEvent[] => {
+      const step = (event: RunStreamEvent): Steps => {
         if (event.type === "raw_model_stream_event") {
           const data = event.data;
           if (data.type === "response_done") return close();
@@ -203,7 +247,18 @@ export function runEventsToThreadEvents(
           });
           return events;
         }
-        const message = messageOutput(event);
+        if (event.type === "run_item_stream_event" && event.name === "tool_called") {
+          const raw = event.item.rawItem as {
+            type?: unknown;
+            name?: unknown;
+            id?: unknown;
+            output?: unknown;
+          };
+          if (raw.type !== "hosted_tool_call" || raw.name !== "image_generation_call") return [];
+          const providerData = (raw as { providerData?: { output_format?: unknown } }).providerData;
+          return images.hostedCall(raw.id, raw.output, providerData?.output_format);
+        }
+        const message = messageOutput(event, converter);
         if (message === undefined) return [];
         if (message.id !== undefined && streamedIds.delete(message.id)) return [];
         if (open !== undefined && (message.id === undefined || message.id === open.modelItemId)) {
@@ -227,9 +282,11 @@ export function runEventsToThreadEvents(
         return [...workflow.endBefore(item), { type: "thread.item.done", item }];
       };
 
-      /** A raw Responses event (`model`): reasoning summaries and citations; the rest is dropped. */
-      const modelEvent = (raw: unknown): ThreadStreamEvent[] => {
+      /** A raw Responses event (`model`): reasoning summaries, citations and images; the rest is dropped. */
+      const modelEvent = (raw: unknown): Steps => {
         if (typeof raw !== "object" || raw === null) return [];
+        const image = images.raw(raw);
+        if (image !== undefined) return image;
         const rawEvent = raw as { type?: unknown; item_id?: unknown; annotation?: unknown };
         if (rawEvent.type !== "response.output_text.annotation.added") return reasoning(rawEvent);
         const message = open;
@@ -239,7 +296,7 @@ export function runEventsToThreadEvents(
         ) {
           return [];
         }
-        const annotation = toAnnotation(rawEvent.annotation);
+        const annotation = converter.annotation(rawEvent.annotation);
         // Counted here, not taken from the event: a citation we cannot show (no filename) leaves no gap.
         if (annotation === undefined) return [];
         message.annotations.push(annotation);
@@ -259,16 +316,18 @@ export function runEventsToThreadEvents(
 
       return concat(
         source.pipe(
-          concatMap((event) => from(step(event))),
+          concatMap((event) => emit(step(event))),
           catchError((error: unknown) =>
             concat(
               // A guardrail's tripwire takes the message back (removed), so it is not closed.
-              isGuardrailTripwire(error) ? EMPTY : from(close()),
+              isGuardrailTripwire(error) ? EMPTY : from([...close(), ...images.closeAll()]),
               throwError(() => error),
             ),
           ),
         ),
         defer(() => (open === undefined ? EMPTY : from(close()))),
+        // An image whose call never finished: kept with its last partial image, or taken back.
+        defer(() => from(images.closeAll())),
         // A workflow of this stream's own is ended with it; a shared one is its owner's to end.
         defer(() => (config.workflow === undefined ? from(workflow.end()) : EMPTY)),
       );

@@ -1,12 +1,14 @@
-import { merge, Observable, tap } from "rxjs";
+import { merge, Observable, tap, type Subscription } from "rxjs";
 
 import type { ThreadItemDoneEvent, ThreadStreamEvent } from "../events/threadEvents";
 import { LinkedSubscriber } from "../../operators/internal/LinkedSubscriber";
 import { OpenItems, type DroppedUpdateHandler } from "../reducer/OpenItems";
-import type { ClientToolCallItem } from "../events/threadItems";
+import type { ClientToolCallItem, WorkflowItem } from "../events/threadItems";
 import type { AgentContext, ClientToolCall } from "./AgentContext";
 import { isGuardrailTripwire } from "./isGuardrailTripwire";
 import { fromStreamedRun, type StreamedRunLike } from "./fromStreamedRun";
+import { openWorkflowOf } from "./openWorkflowOf";
+import type { ResponseStreamConverter } from "./ResponseStreamConverter";
 import { runEventsToThreadEvents } from "./runEventsToThreadEvents";
 
 /** Options of {@link streamAgentResponse}. */
@@ -37,6 +39,11 @@ export interface StreamAgentResponseConfig {
    * does.
    */
   readonly onDroppedUpdate?: DroppedUpdateHandler | undefined;
+  /**
+   * How generated images get their URL (a data URL by default; override
+   * `base64ImageToUrl` to upload them) and citations become annotations.
+   */
+  readonly converter?: ResponseStreamConverter | undefined;
 }
 
 /**
@@ -67,7 +74,11 @@ export interface StreamAgentResponseConfig {
  *   every item it showed (open or done; `persistEvents` deletes the saved
  *   ones), then the tripwire is forwarded, as the reference does.
  * - A workflow (the model's reasoning, or a tool's) is ended before the next
- *   visible item, and when the response ends.
+ *   visible item, and when the response ends; but when it ends with a
+ *   pending client tool call and the context has a `store`, the workflow
+ *   stays open (saved as it is, as the reference does) and the response
+ *   after the client's output goes on in it. A workflow left open that the
+ *   user moved on from (wrote instead) is ended when the next response starts.
  * - A client tool call a tool marked (`context.clientToolCall`) ends the
  *   response as a pending `client_tool_call` item (its `call_id` the
  *   model's, so the client's output answers that call). A tool's error is not a run failure: the
@@ -111,13 +122,16 @@ export function streamAgentResponse<TContext>(
       generateId: context.generateId,
       now: context.now,
       workflow: context.workflow,
+      converter: config.converter,
     }),
     // The run is over, so no tool can push any more: the context completes once its widgets do.
     tap({ complete: () => context.close() }),
   );
   const { signal, onCancel, onDroppedUpdate } = config;
 
-  return new Observable<ThreadStreamEvent>((subscriber) => {
+  /** The open workflow this response goes on with, tracked as open from the start. */
+  let resumed: WorkflowItem | undefined;
+  const respond = new Observable<ThreadStreamEvent>((subscriber) => {
     /** The first throw of `onDroppedUpdate`: the stream errors with it instead of throwing from `next`. */
     let handlerFailure: { readonly error: unknown } | undefined;
     // Items the client has open, in the state it holds: never throws for an update that does not apply.
@@ -161,14 +175,28 @@ export function streamAgentResponse<TContext>(
         else finish(() => subscriber.error(error));
       },
       complete: () => {
-        // A workflow left open (the model reasoned, then stopped) ends with the response.
-        for (const closing of context.workflow.end()) forward(closing);
         const call = context.pendingClientToolCall;
-        if (call !== undefined) forward({ type: "thread.item.done", item: clientToolCallItem(call) });
+        const store = context.store;
+        // Waiting for the client's tool output, the workflow stays open: saved as it is, the next response goes on in it.
+        const kept =
+          call !== undefined && store !== undefined && context.workflow.item?.workflow.summary === undefined
+            ? context.workflow.suspend()
+            : undefined;
+        // Any other workflow left open (the model reasoned, then stopped) ends with the response.
+        for (const closing of context.workflow.end()) forward(closing);
         ended = true;
-        subscriber.complete();
+        const close = (): void => {
+          if (call !== undefined) forward({ type: "thread.item.done", item: clientToolCallItem(call) });
+          subscriber.complete();
+        };
+        if (kept === undefined || store === undefined) close();
+        else
+          store
+            .addThreadItem(context.thread.id, kept, context.requestContext)
+            .then(close, (error: unknown) => subscriber.error(error));
       },
     });
+    if (resumed !== undefined) pending.set(resumed);
     merge(runEvents, context.events()).subscribe(inner);
 
     /** Stops the run and the widgets, sends the closing events, then ends with `end`. */
@@ -230,6 +258,35 @@ export function streamAgentResponse<TContext>(
       context.abort();
       inner.unsubscribe();
       onCancel?.(closing);
+    };
+  });
+
+  const store = context.store;
+  if (store === undefined) return respond;
+  // A workflow an earlier response left open is first found: this response goes on in it, or ends it.
+  return new Observable<ThreadStreamEvent>((subscriber) => {
+    let body: Subscription | undefined;
+    let active = true;
+    openWorkflowOf(store, context.thread, context.requestContext).then(
+      (open) => {
+        if (!active) return;
+        if (open !== undefined) {
+          context.workflow.resume(open.item);
+          if (open.resume) resumed = open.item;
+          else for (const event of context.workflow.end()) subscriber.next(event);
+        }
+        body = respond.subscribe(subscriber);
+      },
+      (error: unknown) => {
+        if (!active) return;
+        context.abort(error);
+        subscriber.error(error);
+      },
+    );
+    return () => {
+      active = false;
+      if (body !== undefined) body.unsubscribe();
+      else context.abort();
     };
   });
 }

@@ -1,10 +1,24 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 
-/** What the fake model answers to one request: streamed text, or one function call. */
+/** A Responses stream event as the API declares it, but for its `sequence_number` (the fake counts). */
+export type FakeStreamEvent = ResponseStreamEvent extends infer E
+  ? E extends { sequence_number: number }
+    ? Omit<E, "sequence_number">
+    : never
+  : never;
+
+/**
+ * What the fake model answers to one request: streamed text, one function
+ * call, or these stream events as they are (for what the other two do not
+ * make, such as hosted tools' events); the response's output is then the
+ * items of their `response.output_item.done`.
+ */
 export type FakeReply =
   | { readonly text: readonly string[] }
-  | { readonly call: { readonly name: string; readonly arguments: Record<string, unknown> } };
+  | { readonly call: { readonly name: string; readonly arguments: Record<string, unknown> } }
+  | { readonly events: readonly FakeStreamEvent[] };
 
 /** One `POST /v1/responses` the fake received, its JSON body as sent by the real `openai` client. */
 export interface RecordedRequest {
@@ -64,7 +78,15 @@ export async function startFakeResponsesApi(
       };
       send({ type: "response.created", response: base });
       let item: Record<string, unknown>;
-      if ("text" in answer) {
+      if ("events" in answer) {
+        for (const event of answer.events) send(event);
+        const output = answer.events.flatMap((event) =>
+          event.type === "response.output_item.done" ? [event.item] : [],
+        );
+        send({ type: "response.completed", response: { ...base, status: "completed", output, usage: null } });
+        res.end();
+        return;
+      } else if ("text" in answer) {
         const itemId = id("msg");
         send({
           type: "response.output_item.added",

@@ -86,6 +86,14 @@ describe("AgentContext", () => {
     const store = new MemoryStore<{ user: string }>();
     const ctx = new AgentContext({ thread, store, requestContext: { user: "u" } });
     expect(ctx.generateId("message")).toMatch(/^msg_/);
+    // A thread id is the store's thread id, as the reference's generate_id("thread") is.
+    class ThreadIds extends MemoryStore<{ user: string }> {
+      override generateThreadId(): string {
+        return "thr_from_store";
+      }
+    }
+    const withThreads = new AgentContext({ thread, store: new ThreadIds(), requestContext: { user: "u" } });
+    expect(withThreads.generateId("thread")).toBe("thr_from_store");
   });
 
   it("rejects misuse at call time", () => {

@@ -39,6 +39,8 @@ export interface ScriptedTurn {
    */
   readonly annotations?: readonly Readonly<Record<string, unknown>>[];
   readonly toolCalls?: readonly ScriptedToolCall[];
+  /** More output items the response reports (hosted tool calls...), after the text and tool calls. */
+  readonly output?: ModelResponse["output"];
 }
 
 export interface ScriptedModelConfig {
@@ -122,6 +124,7 @@ export class ScriptedModel implements Model {
         status: "completed",
       });
     });
+    output.push(...(turn.output ?? []));
     return {
       usage: new Usage({ requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 }),
       output,

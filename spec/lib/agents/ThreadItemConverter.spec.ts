@@ -38,6 +38,18 @@ describe("ThreadItemConverter", () => {
     });
   });
 
+  it("toAgentInput takes one item as well as a list, as the reference does", async () => {
+    const item: ThreadItem = {
+      ...base,
+      type: "assistant_message",
+      id: "a",
+      content: [{ type: "output_text", text: "Hi", annotations: [] }],
+    };
+    const converter = new ThreadItemConverter();
+    expect(await converter.toAgentInput(item)).toEqual(await converter.toAgentInput([item]));
+    expect(await converter.toAgentInput(item)).toHaveLength(1);
+  });
+
   it("quoted text counts only on the last message", async () => {
     const quoted: ThreadItem = {
       ...base,

@@ -11,7 +11,10 @@ import {
 import { AgentContext } from "../../../lib/agents/AgentContext";
 import { runEventsToThreadEvents } from "../../../lib/agents/runEventsToThreadEvents";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
-import { toAnnotation } from "../../../lib/agents/toAnnotation";
+import type { RawCitation } from "../../../lib/agents/citations";
+import { ResponseStreamConverter } from "../../../lib/agents/ResponseStreamConverter";
+
+const toAnnotation = (raw: unknown) => new ResponseStreamConverter().annotation(raw);
 import { ScriptedModel } from "./ScriptedModel";
 
 const thread: ThreadMetadata = {
@@ -54,7 +57,7 @@ const containerAnnotation: Annotation = {
   index: 7,
 };
 
-describe("toAnnotation", () => {
+describe("ResponseStreamConverter.annotation", () => {
   it("converts url, file and container-file citations the reference's way; drops what ChatKit cannot show", () => {
     expect(toAnnotation(urlCitation)).toEqual(urlAnnotation);
     expect(toAnnotation(fileCitation)).toEqual(fileAnnotation);
@@ -160,5 +163,54 @@ describe("output text annotations (scripted model, real Runner)", () => {
         },
       },
     ]);
+  });
+
+  it("a ResponseStreamConverter subclass decides how a citation type shows, streamed or not", async () => {
+    class TitledByHost extends ResponseStreamConverter {
+      override urlCitationToAnnotation(citation: RawCitation): Annotation | undefined {
+        const url = String(citation.url);
+        return { type: "annotation", source: { type: "url", url, title: new URL(url).host } };
+      }
+    }
+    const hosted: Annotation = {
+      type: "annotation",
+      source: { type: "url", url: "https://example.com/rx", title: "example.com" },
+    };
+    const context = new AgentContext({
+      thread,
+      requestContext: undefined,
+      generateId: () => "m",
+      now: () => 0,
+    });
+    const model = new ScriptedModel([{ text: ["RxJS."], annotations: [urlCitation, fileCitation] }]);
+    const agent = new Agent<AgentContext>({ name: "Assistant", model });
+    const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
+    const all = await lastValueFrom(
+      streamAgentResponse(context, result, { converter: new TitledByHost() }).pipe(toArray()),
+    );
+    expect(all.at(-1)).toMatchObject({ item: { content: [{ annotations: [hosted, fileAnnotation] }] } });
+
+    const created = {
+      type: "run_item_stream_event",
+      name: "message_output_created",
+      item: {
+        rawItem: {
+          type: "message",
+          id: "msg_y",
+          content: [{ type: "output_text", text: "See.", annotations: [urlCitation] }],
+        },
+      },
+    } as unknown as RunStreamEvent;
+    const unstreamed = await lastValueFrom(
+      of(created).pipe(
+        runEventsToThreadEvents(thread, {
+          generateId: () => "m1",
+          now: () => 0,
+          converter: new TitledByHost(),
+        }),
+        toArray(),
+      ),
+    );
+    expect(unstreamed).toMatchObject([{ item: { content: [{ annotations: [hosted] }] } }]);
   });
 });

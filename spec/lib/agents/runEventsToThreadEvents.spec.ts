@@ -148,6 +148,25 @@ describe("runEventsToThreadEvents", () => {
     });
   });
 
+  it("a refusal the model returned is shown as the message's text, as the reference does", () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const refusal = {
+        type: "run_item_stream_event",
+        name: "message_output_created",
+        item: {
+          rawItem: {
+            type: "message",
+            role: "assistant",
+            content: [{ type: "refusal", refusal: "I can't help with that." }],
+          },
+        },
+      } as unknown as RunStreamEvent;
+      expectObservable(cold("-r|", { r: refusal }).pipe(operator())).toBe("-d|", {
+        d: done("msg_1", "I can't help with that."),
+      });
+    });
+  });
+
   it("unsubscribing early unsubscribes from the run events", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold("-a-a-a-|", { a: delta("x") });
