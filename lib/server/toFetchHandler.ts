@@ -1,6 +1,7 @@
 import { serializeEvent } from "../events/serializeEvent";
 import type { ChatKitServer } from "./ChatKitServer";
 import { admitRequest } from "./http/admitRequest";
+import { answerAttachmentRequest, attachmentTokenOf, isForbiddenOrigin } from "./http/attachmentRequests";
 import { bodyIncomplete, INTERNAL_ERROR_BODY, payloadTooLarge } from "./http/answers";
 import { checkHandlerArguments } from "./http/checkHandlerArguments";
 import { resolveHttpConfig, type HttpHandlerConfig } from "./http/config";
@@ -90,6 +91,10 @@ export function toFetchHandler<TContext>(
         resolved,
       );
       const headers = admission.headers;
+      const token = attachmentTokenOf(request.url);
+      if (token !== undefined && admission.kind !== "preflight" && !isForbiddenOrigin(admission)) {
+        return await serveAttachment(request, token, headers);
+      }
       if (admission.kind === "preflight") return new Response(null, { status: 204, headers });
       if (admission.kind === "refuse") {
         void request.body?.cancel().catch(() => undefined);
@@ -125,6 +130,33 @@ export function toFetchHandler<TContext>(
       return json(500, INTERNAL_ERROR_BODY);
     }
   };
+
+  /** An upload or a preview (`?attachment=<token>`), see {@link answerAttachmentRequest}. */
+  async function serveAttachment(
+    request: Request,
+    token: string,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Response> {
+    const answer = await answerAttachmentRequest(
+      server.attachments,
+      {
+        method: request.method,
+        token,
+        header: (name) => request.headers.get(name) ?? undefined,
+        readBody: (limit) => readStreamBody(request.body, limit, request.signal),
+      },
+      async () => makeContext(request),
+    );
+    if (answer.kind === "aborted") {
+      const error = bodyIncomplete();
+      return json(error.status, error.toJSON(), headers);
+    }
+    if (answer.close === true) void request.body?.cancel().catch(() => undefined);
+    if (answer.body instanceof Uint8Array) {
+      return new Response(answer.body, { status: answer.status, headers: { ...headers, ...answer.headers } });
+    }
+    return json(answer.status, answer.body, { ...headers, ...answer.headers });
+  }
 }
 
 function hostOf(url: string): string | undefined {
