@@ -57,11 +57,6 @@ export class ServerAttachments<TContext> {
     this.#now = now;
   }
 
-  /** The largest attachment accepted, in bytes. */
-  get maxBytes(): number {
-    return this.#config.maxBytes;
-  }
-
   #owner(context: TContext): string {
     return ownerOf(this.#config.owner, context, "ChatKitServer attachments");
   }
