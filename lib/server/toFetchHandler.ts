@@ -46,6 +46,12 @@ function json(status: number, body: unknown, headers: Readonly<Record<string, st
  * Frames that come in one turn of the event loop are enqueued as one chunk;
  * a lone frame at once.
  *
+ * Attachment URLs: a request whose query has `attachment=<token>` is an
+ * upload (`POST` multipart with a `file` field, or `PUT` of the raw bytes)
+ * or an image preview (`GET`), for a server configured with `attachments`
+ * (see {@link answerAttachmentRequest}); `getContext` runs for it as for
+ * any request, and must give the attachment's owner.
+ *
  * @example
  * ```ts
  * // Next.js: app/chatkit/route.ts

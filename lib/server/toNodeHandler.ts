@@ -48,6 +48,12 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * Not handled here on purpose: routing and authentication. Do them before
  * calling the handler, or in `getContext`.
  *
+ * Attachment URLs: a request whose query has `attachment=<token>` is an
+ * upload (`POST` multipart with a `file` field, or `PUT` of the raw bytes)
+ * or an image preview (`GET`), for a server configured with `attachments`
+ * (see {@link answerAttachmentRequest}); `getContext` runs for it as for
+ * any request, and must give the attachment's owner.
+ *
  * @example
  * ```ts
  * const handle = toNodeHandler(server, (req) => ({ userId: req.headers["x-user"] }), {

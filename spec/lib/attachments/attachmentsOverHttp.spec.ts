@@ -16,6 +16,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { EMPTY } from "rxjs";
+
 import { ChatKitServer } from "../../../lib/server/ChatKitServer";
 import { toFetchHandler, type FetchHandler } from "../../../lib/server/toFetchHandler";
 import { toNodeHandler } from "../../../lib/server/toNodeHandler";
@@ -207,6 +209,8 @@ describe.each(["node", "fetch"] as const)("attachments over HTTP (%s adapter)", 
     expect(shown.headers.get("content-type")).toBe("image/png");
     expect(shown.headers.get("x-content-type-options")).toBe("nosniff");
     expect(new Uint8Array(await shown.arrayBuffer())).toEqual(PNG);
+    const head = await fetch(new URL(preview, base), { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length")]).toEqual([200, String(PNG.byteLength)]);
 
     // A reload gets the message with a preview URL signed now, not the stored one.
     now += TTL / 2;
@@ -356,5 +360,28 @@ describe.each(["node", "fetch"] as const)("attachments over HTTP (%s adapter)", 
     expect(answer.status).toBe(400);
     expect(await answer.json()).toMatchObject({ error: { issues: [{ field: "file" }] } });
     expect(await files()).toEqual([]);
+  });
+});
+
+describe("an attachment URL on a server without attachments", () => {
+  it("is a 501, and the ChatKit endpoint works as before", async () => {
+    const chatkit = new ChatKitServer({ respond: () => EMPTY });
+    const http = createServer(toNodeHandler(chatkit));
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      const preview = await fetch(`${base}/chatkit?attachment=abc.def`);
+      expect(preview.status).toBe(501);
+      expect(await preview.json()).toMatchObject({ error: { code: "not_supported" } });
+      const list = await fetch(`${base}/chatkit`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "threads.list", params: {} }),
+      });
+      expect(list.status).toBe(200);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });
