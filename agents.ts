@@ -25,5 +25,7 @@ export { fromStreamedRun } from "./lib/agents/fromStreamedRun";
 export type { StreamedRunLike } from "./lib/agents/fromStreamedRun";
 export { ThreadItemConverter, inputList } from "./lib/agents/ThreadItemConverter";
 export type { ConvertedInput, UserInputContent } from "./lib/agents/ThreadItemConverter";
+export { attachmentContent } from "./lib/agents/attachmentContent";
+export type { AttachmentBytesReader } from "./lib/agents/attachmentContent";
 export { loadAgentInput } from "./lib/agents/loadAgentInput";
 export type { LoadAgentInputConfig } from "./lib/agents/loadAgentInput";

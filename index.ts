@@ -171,6 +171,7 @@ export {
   UserMessageTagContentSchema,
   InferenceOptionsSchema,
   AttachmentSchema,
+  AttachmentUploadDescriptorSchema,
   TaskSchema,
   WorkflowSchema,
   WorkflowSummarySchema,
@@ -208,6 +209,7 @@ export type {
   UserMessageTagContent,
   InferenceOptions,
   Attachment,
+  AttachmentUploadDescriptor,
   Task,
   Workflow,
   WorkflowSummary,
@@ -336,6 +338,29 @@ export type { HttpHandlerConfig } from "./lib/server/http/config";
 export type { CorsConfig } from "./lib/server/http/cors";
 export type { NodeContextFactory, NodeHandler } from "./lib/server/toNodeHandler";
 export type { FetchContextFactory, FetchHandler } from "./lib/server/toFetchHandler";
+// Attachments: two-phase upload, signed upload/preview URLs, where bytes live, dictation.
+export type { AttachmentRecord } from "./lib/attachments/AttachmentRecord";
+export type { AttachmentStore } from "./lib/attachments/AttachmentStore";
+export { DiskAttachmentStore } from "./lib/attachments/DiskAttachmentStore";
+export type { DiskAttachmentStoreConfig } from "./lib/attachments/DiskAttachmentStore";
+export { PostgresAttachmentStore } from "./lib/stores/postgres/PostgresAttachmentStore";
+export type { PostgresAttachmentStoreConfig } from "./lib/stores/postgres/PostgresAttachmentStore";
+export { ServerAttachments } from "./lib/attachments/ServerAttachments";
+export type { AttachmentCreateParams, AttachmentContent } from "./lib/attachments/ServerAttachments";
+export {
+  DEFAULT_ATTACHMENT_MIME_TYPES,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_TOKEN_TTL_MS,
+} from "./lib/attachments/attachmentsConfig";
+export type { AttachmentsConfig } from "./lib/attachments/attachmentsConfig";
+export { signAttachmentToken, verifyAttachmentToken } from "./lib/attachments/attachmentTokens";
+export type {
+  AttachmentTokenClaims,
+  AttachmentTokenKind,
+  AttachmentTokenCheck,
+  AttachmentTokenRefusal,
+} from "./lib/attachments/attachmentTokens";
+export type { AudioInput, TranscribeHandler } from "./lib/server/serverTypes";
 export { createPageHandler } from "./lib/page/createPageHandler";
 export type { PageHandlerConfig } from "./lib/page/createPageHandler";
 export {

@@ -89,7 +89,9 @@ export type RequestErrorCode =
   | "thread_busy"
   | "thread_not_active"
   | "unsupported_media_type"
-  | "forbidden_origin";
+  | "forbidden_origin"
+  | "invalid_token"
+  | "already_uploaded";
 
 /** The longest message (or issue field/message) a request error carries back to the client. */
 const MAX_REQUEST_MESSAGE_CHARS = 500;
@@ -148,7 +150,7 @@ export class ChatKitRequestError extends ChatKitRxError {
 }
 
 /** What a store could not find. */
-export type StoreEntity = "thread" | "item" | "cursor";
+export type StoreEntity = "thread" | "item" | "cursor" | "attachment";
 
 /** Another request holds the thread longer than the caller would wait (see `ThreadLocks`). */
 export class ThreadBusyError extends ChatKitRxError {

@@ -21,6 +21,10 @@
  * the chat page served here talks ChatKit to POST /chatkit, as the ChatKit
  * web component would.
  *
+ * Attachments: with `attachmentsDirectory` (under `CHATKIT_DATA_DIR` with
+ * `npm start`) the demo takes images and text files by the ChatKit
+ * two-phase upload, and the scripted reply says what it read of each.
+ *
  * Users: each request's user is the `x-user-id` header ("demo" when absent),
  * and the store keeps each user's threads apart. The demo has NO
  * authentication: anyone can send any header and so read any user's
@@ -63,6 +67,7 @@ import {
   renderTemplate,
   toThreadEvents,
   WidgetTemplate,
+  type HandlerOptions,
   type ThreadStreamEvent,
   type ThreadMetadata,
   type UserMessageItem,
@@ -70,7 +75,7 @@ import {
   type Action,
   type WidgetRoot,
 } from "chatkit-rx";
-import { loadAgentInput } from "chatkit-rx/agents";
+import { loadAgentInput, ThreadItemConverter } from "chatkit-rx/agents";
 
 /** The per-request context: the user the request is for (from `x-user-id`, unauthenticated). */
 export interface DemoContext {
@@ -107,8 +112,8 @@ const channelMessage = WidgetTemplate.fromFile("../widgets/channel_message.widge
 });
 
 /** The scripted model's answer, split into tokens the way a model streams them. */
-export function scriptedTokens(userText: string): string[] {
-  const reply = `You said: "${userText}". Scripted reply, token by token.`;
+export function scriptedTokens(userText: string, attached = ""): string[] {
+  const reply = `You said: "${userText}".${attached} Scripted reply, token by token.`;
   return reply.split(/(?<= )/);
 }
 
@@ -167,6 +172,8 @@ export interface DemoServerConfig {
   readonly store?: Store<DemoContext>;
   /** Who answers: the scripted model (default), or the seed's agent on the OpenAI API (needs `OPENAI_API_KEY`). */
   readonly model?: "scripted" | "openai";
+  /** Where attachment bytes are kept (a directory); without it the demo takes no attachments. */
+  readonly attachmentsDirectory?: string;
   /** How long a request waits for its thread while another request holds it (ChatKitServer's `threadBusyWaitMs`). */
   readonly threadBusyWaitMs?: number;
 }
@@ -181,8 +188,19 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
     thread: ThreadMetadata,
     message: UserMessageItem | null,
     context: DemoContext,
+    options: HandlerOptions,
   ): Observable<ThreadStreamEvent> => {
-    const tokens = from(scriptedTokens(userText(message))).pipe(
+    // What it read of each attachment: proof the bytes reached the handler.
+    const attached = from(
+      Promise.all(
+        (message?.attachments ?? []).map(async (attachment) => {
+          const bytes = await options.readAttachment(attachment.id);
+          return ` You attached ${attachment.name} (${bytes.byteLength} bytes).`;
+        }),
+      ),
+    );
+    const tokens = attached.pipe(
+      switchMap((notes) => from(scriptedTokens(userText(message), notes.join("")))),
       concatMap((token) => timer(delay, scheduler).pipe(map(() => token))),
     );
     const texts = new Observable<string>((subscriber) => {
@@ -246,15 +264,35 @@ export function createDemoServer(config: DemoServerConfig = {}): ChatKitServer<D
   // The agent gets the thread so far, so it remembers earlier turns.
   const respond =
     config.model === "openai"
-      ? (thread: ThreadMetadata, _message: UserMessageItem | null, context: DemoContext) =>
-          from(loadAgentInput(store, thread, context, { maxTokens: 50_000 })).pipe(
+      ? (
+          thread: ThreadMetadata,
+          _message: UserMessageItem | null,
+          context: DemoContext,
+          options: HandlerOptions,
+        ) => {
+          // Attachments go to the model inline, their bytes read from the demo's attachment store.
+          const converter = new ThreadItemConverter({
+            readAttachment: (attachment) => options.readAttachment(attachment.id),
+          });
+          return from(loadAgentInput(store, thread, context, { maxTokens: 50_000, converter })).pipe(
             switchMap((input) => agentRespond(thread, input)),
-          )
+          );
+        }
       : scriptedRespond;
   return new ChatKitServer<DemoContext>({
     store,
     respond,
     action,
+    ...(config.attachmentsDirectory === undefined
+      ? {}
+      : {
+          attachments: {
+            url: "/chatkit",
+            directory: config.attachmentsDirectory,
+            owner: ownerOfDemoContext,
+            maxBytes: 10 * 1024 * 1024,
+          },
+        }),
     ...(config.threadBusyWaitMs === undefined ? {} : { threadBusyWaitMs: config.threadBusyWaitMs }),
   });
 }
@@ -333,7 +371,7 @@ if (require.main === module) {
   // Migrating first makes a database that cannot be opened fail here, with its own error.
   store
     .migrate()
-    .then(() => startDemoServer({ port, model, store }))
+    .then(() => startDemoServer({ port, model, store, attachmentsDirectory: join(dataDir, "attachments") }))
     .then(
       ({ url }) =>
         console.log(

@@ -1,5 +1,6 @@
 import type { AgentInputItem } from "@openai/agents";
 
+import { attachmentContent, type AttachmentBytesReader } from "./attachmentContent";
 import type {
   AssistantMessageItem,
   Attachment,
@@ -68,6 +69,17 @@ function hiddenContextText(content: string): string {
  * {@link attachmentToContent}, since only the app knows where bytes live.
  */
 export class ThreadItemConverter {
+  readonly #readAttachment: AttachmentBytesReader | undefined;
+
+  /**
+   * @param config `readAttachment`: where attachment bytes come from (in
+   * `respond`: `(a) => options.readAttachment(a.id)`); with it, the default
+   * {@link attachmentToContent} sends them inline ({@link attachmentContent}).
+   */
+  constructor(config: { readonly readAttachment?: AttachmentBytesReader | undefined } = {}) {
+    this.#readAttachment = config.readAttachment;
+  }
+
   /** The input for `items` (oldest first), or for one item. */
   async toAgentInput(items: readonly ThreadItem[] | ThreadItem): Promise<AgentInputItem[]> {
     const list: readonly ThreadItem[] = Array.isArray(items)
@@ -155,13 +167,17 @@ export class ThreadItemConverter {
 
   /**
    * An attachment of a user message, as an `input_image` or `input_file`
-   * part. There is no default: override it to read the bytes (or a URL the
-   * model may fetch) from where your app keeps attachments.
+   * part. With a `readAttachment` in the constructor, the bytes inline;
+   * otherwise override it (or it throws) to read them from where your app
+   * keeps attachments, or to send a URL the model may fetch.
    */
   attachmentToContent(attachment: Attachment): Promise<UserInputContent> | UserInputContent {
+    const read = this.#readAttachment;
+    if (read !== undefined) return read(attachment).then((bytes) => attachmentContent(attachment, bytes));
     throw new TypeError(
       `ThreadItemConverter: user message has an attachment (${attachment.type} "${attachment.name}") ` +
-        "but attachmentToContent() is not overridden; override it to send the attachment's bytes to the model",
+        "but attachmentToContent() is not overridden and no readAttachment was given; " +
+        "pass new ThreadItemConverter({ readAttachment }) or override attachmentToContent()",
     );
   }
 

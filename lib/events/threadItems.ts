@@ -97,11 +97,23 @@ export const InferenceOptionsSchema = z.object({
 });
 export type InferenceOptions = z.infer<typeof InferenceOptionsSchema>;
 
+/** Where and how the client sends an attachment's bytes (the two-phase upload's second phase). */
+export const AttachmentUploadDescriptorSchema = z.object({
+  url: z.string(),
+  method: z.enum(["POST", "PUT"]),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+export type AttachmentUploadDescriptor = z.infer<typeof AttachmentUploadDescriptorSchema>;
+
 const AttachmentBaseShape = {
   id: z.string(),
   name: z.string(),
   mime_type: z.string(),
   upload_url: z.string().exactOptional(),
+  /** Set until the bytes are uploaded (reference v1.6: replaces `upload_url`). */
+  upload_descriptor: AttachmentUploadDescriptorSchema.exactOptional(),
+  /** The thread whose message carries it, once sent. */
+  thread_id: z.string().exactOptional(),
 };
 
 export const FileAttachmentSchema = z.object({ ...AttachmentBaseShape, type: z.literal("file") });

@@ -9,6 +9,9 @@ import {
   type Observable,
 } from "rxjs";
 
+import type { AttachmentRecord } from "../attachments/AttachmentRecord";
+import { ServerAttachments } from "../attachments/ServerAttachments";
+import { transcribeRequest } from "../attachments/transcribeRequest";
 import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
 import {
   isHiddenItem,
@@ -39,7 +42,7 @@ import {
   type StreamingRequest,
   type UserMessageInput,
 } from "./requests";
-import { ActionPayloadError, ChatKitRequestError, ThreadBusyError } from "../errors";
+import { ActionPayloadError, ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
 import type { Store } from "./Store";
 import type {
   ChatKitServerConfig,
@@ -52,6 +55,7 @@ import type { ReleaseThread, ThreadLocks } from "./ThreadLocks";
 
 export type {
   ActionHandler,
+  AudioInput,
   ChatKitServerConfig,
   HandlerOptions,
   ProcessOptions,
@@ -59,6 +63,7 @@ export type {
   RespondHandler,
   SyncActionHandler,
   ThreadEventSource,
+  TranscribeHandler,
 } from "./serverTypes";
 
 /** The note saved (never shown) when the client cancels, so the next response does not carry on the old one. */
@@ -99,6 +104,8 @@ function positiveInteger(value: number, name: string): number {
  */
 export class ChatKitServer<TContext = unknown> {
   readonly store: Store<TContext>;
+  /** Uploads, previews and bytes of attachments (the HTTP adapters serve them); `undefined` without `attachments`. */
+  readonly attachments: ServerAttachments<TContext> | undefined;
   readonly #config: ChatKitServerConfig<TContext>;
   readonly #pageSize: number;
   readonly #maxPageSize: number;
@@ -127,6 +134,10 @@ export class ChatKitServer<TContext = unknown> {
     }
     this.#busyWaitMs = busyWaitMs;
     this.#now = config.now ?? (() => asyncScheduler.now());
+    this.attachments =
+      config.attachments === undefined
+        ? undefined
+        : new ServerAttachments(this.store, config.attachments, this.#now);
   }
 
   // -------------------------------------------------------------------------
@@ -353,15 +364,28 @@ export class ChatKitServer<TContext = unknown> {
     });
   }
 
-  #checkInput(input: UserMessageInput): void {
-    if (input.attachments.length > 0) {
-      throw new ChatKitRequestError({
-        status: 501,
-        code: "not_supported",
-        field: "params.input.attachments",
-        message: "params.input.attachments: attachments are not supported by this server yet",
-      });
-    }
+  /** The message's attachments, checked (see {@link ServerAttachments.resolve}); none written yet. */
+  async #resolveAttachments(input: UserMessageInput, context: TContext): Promise<AttachmentRecord[]> {
+    if (input.attachments.length === 0) return [];
+    return this.#requireAttachments("params.input.attachments").resolve(input.attachments, context);
+  }
+
+  #requireAttachments(field: string): ServerAttachments<TContext> {
+    if (this.attachments !== undefined) return this.attachments;
+    throw new ChatKitRequestError({
+      status: 501,
+      code: "not_supported",
+      field,
+      message: `${field}: this server takes no attachments; pass { attachments } to the ChatKitServer constructor`,
+    });
+  }
+
+  /** What `readAttachment` of the handlers' options reads: the caller's uploaded bytes only. */
+  #readAttachment(context: TContext): (attachmentId: string) => Promise<Uint8Array> {
+    return (attachmentId) =>
+      this.attachments === undefined
+        ? Promise.reject(new StoreNotFoundError("attachment", attachmentId))
+        : this.attachments.read(attachmentId, context);
   }
 
   #userMessage(input: UserMessageInput, thread: ThreadMetadata, context: TContext): UserMessageItem {
@@ -428,7 +452,7 @@ export class ChatKitServer<TContext = unknown> {
     switch (request.type) {
       case "threads.create": {
         this.#requireHandler("respond");
-        this.#checkInput(request.params.input);
+        const attachments = await this.#resolveAttachments(request.params.input, context);
         return defer(() => {
           const thread: ThreadMetadata = {
             id: this.store.generateThreadId(context),
@@ -446,6 +470,7 @@ export class ChatKitServer<TContext = unknown> {
                 this.#userMessage(request.params.input, thread, context),
                 context,
                 turn,
+                attachments,
               ),
             ),
           );
@@ -453,10 +478,16 @@ export class ChatKitServer<TContext = unknown> {
       }
       case "threads.add_user_message": {
         this.#requireHandler("respond");
-        this.#checkInput(request.params.input);
         const thread = await this.#loadOpenThread(request.params.thread_id, context);
+        const attachments = await this.#resolveAttachments(request.params.input, context);
         return this.#holding(thread.id, (turn) =>
-          this.#respondTo(thread, this.#userMessage(request.params.input, thread, context), context, turn),
+          this.#respondTo(
+            thread,
+            this.#userMessage(request.params.input, thread, context),
+            context,
+            turn,
+            attachments,
+          ),
         );
       }
       case "threads.add_client_tool_output": {
@@ -536,20 +567,36 @@ export class ChatKitServer<TContext = unknown> {
     }
   }
 
-  /** The user message saved and sent, then the response to it. */
+  /** The user message saved (its attachments now of this thread) and sent, then the response to it. */
   #respondTo(
     thread: ThreadMetadata,
-    message: UserMessageItem,
+    draft: UserMessageItem,
     context: TContext,
     turn: ThreadTurn,
+    attachments: readonly AttachmentRecord[],
   ): Observable<ThreadStreamEvent> {
+    let message = draft;
     return concat(
       defer(async () => {
+        if (attachments.length > 0 && this.attachments !== undefined) {
+          message = {
+            ...draft,
+            attachments: await this.attachments.attachToThread(attachments, thread.id, context),
+          };
+        }
         await this.store.addThreadItem(thread.id, message, context);
         return { type: "thread.item.done", item: message } as const;
       }),
       this.#response(thread, context, turn, (options) => this.respond(thread, message, context, options)),
     );
+  }
+
+  /** Items as the client gets them: attachments with fresh preview URLs. */
+  #present<T extends ThreadItem>(items: readonly T[], context: TContext): T[] {
+    const attachments = this.attachments;
+    return attachments === undefined
+      ? [...items]
+      : items.map((item) => attachments.presentItem(item, context));
   }
 
   /** `stream_options`, then the handler's events with their bookkeeping (persistence, errors, cancellation). */
@@ -563,7 +610,9 @@ export class ChatKitServer<TContext = unknown> {
       defer(() =>
         of({ type: "stream_options", stream_options: this.streamOptions(thread, context) } as const),
       ),
-      defer(() => handlerEvents(run({ signal: turn.signal }))).pipe(
+      defer(() =>
+        handlerEvents(run({ signal: turn.signal, readAttachment: this.#readAttachment(context) })),
+      ).pipe(
         persistEvents({
           store: this.store,
           thread,
@@ -600,7 +649,7 @@ export class ChatKitServer<TContext = unknown> {
           { limit: this.#pageSize, order: "asc", visibleOnly: true },
           context,
         );
-        return toClientThread(thread, items);
+        return toClientThread(thread, { ...items, data: this.#present(items.data, context) });
       }
       case "threads.list": {
         const { limit, order, after } = request.params;
@@ -620,7 +669,13 @@ export class ChatKitServer<TContext = unknown> {
             context,
           ),
         );
-        return { ...page, data: page.data.filter((item) => !isHiddenItem(item)) };
+        return {
+          ...page,
+          data: this.#present(
+            page.data.filter((item) => !isHiddenItem(item)),
+            context,
+          ),
+        };
       }
       case "items.feedback": {
         const { thread_id, item_ids, kind } = request.params;
@@ -659,14 +714,12 @@ export class ChatKitServer<TContext = unknown> {
         });
       }
       case "attachments.create":
+        return this.#requireAttachments("type").create(request.params, context);
       case "attachments.delete":
+        await this.#requireAttachments("type").delete(request.params.attachment_id, context);
+        return {};
       case "input.transcribe":
-        throw new ChatKitRequestError({
-          status: 501,
-          code: "not_supported",
-          field: "type",
-          message: `${request.type} is not supported by this server yet`,
-        });
+        return transcribeRequest(this.#config.transcribe, request.params, context);
     }
   }
 
@@ -681,6 +734,7 @@ export class ChatKitServer<TContext = unknown> {
     try {
       return await this.syncAction(thread, action, sender, context, {
         signal: signal ?? new AbortController().signal,
+        readAttachment: this.#readAttachment(context),
       });
     } catch (error) {
       if (!(error instanceof ActionPayloadError)) throw error;

@@ -1,3 +1,4 @@
+import type { AttachmentRecord } from "../attachments/AttachmentRecord";
 import type { Page, ThreadItem, ThreadMetadata } from "../events/threadItems";
 import type { IdItemType } from "../ids";
 import type { ThreadLocks } from "./ThreadLocks";
@@ -52,6 +53,11 @@ export type OwnerOf<TContext> = (context: TContext) => string;
  *   the handler wrote). `saveItem` of a new id appends.
  * - Threads list by `created_at` (ties: insertion order); `desc` is newest
  *   first. A thread's `created_at` must be an ISO date (`TypeError` if not).
+ * - Attachments (metadata only; bytes live in an `AttachmentStore`) are
+ *   owned like threads: `saveAttachment` upserts the caller's attachment
+ *   (an id another owner holds rejects with `StoreNotFoundError`, nothing
+ *   changed), `loadAttachment` of an unknown or another owner's id rejects
+ *   with `StoreNotFoundError`, `deleteAttachment` of one is a no-op.
  * - Deleting what is not there is a no-op; deleting a thread deletes its items.
  * - What is returned is a copy: mutating it does not change the store, and
  *   mutating a value after saving it does not either.
@@ -75,6 +81,11 @@ export interface Store<TContext = unknown> {
   saveItem(threadId: string, item: ThreadItem, context: TContext): Promise<void>;
   loadItem(threadId: string, itemId: string, context: TContext): Promise<ThreadItem>;
   deleteThreadItem(threadId: string, itemId: string, context: TContext): Promise<void>;
+
+  /** Creates or replaces the caller's attachment metadata. */
+  saveAttachment(record: AttachmentRecord, context: TContext): Promise<void>;
+  loadAttachment(attachmentId: string, context: TContext): Promise<AttachmentRecord>;
+  deleteAttachment(attachmentId: string, context: TContext): Promise<void>;
 
   /**
    * Locks that serialise a thread's requests across every process using

@@ -19,7 +19,7 @@ const MetadataShape = {
 /** What the composer sends as a new user message. */
 export const UserMessageInputSchema = z.object({
   content: z.array(UserMessageContentSchema),
-  /** Attachment ids; attachments are not supported yet, so this must be empty. */
+  /** Ids of the caller's uploaded attachments (see `attachments.create`); each is checked before anything is written. */
   attachments: z.array(z.string()).default([]),
   quoted_text: z.string().nullish(),
   inference_options: z

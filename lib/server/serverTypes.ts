@@ -1,5 +1,6 @@
 import type { Observable } from "rxjs";
 
+import type { AttachmentsConfig } from "../attachments/attachmentsConfig";
 import type { ThreadStreamEvent } from "../events/threadEvents";
 import type { ThreadItem, ThreadMetadata, UserMessageItem, WidgetItem } from "../events/threadItems";
 import type { ChatKitRequestError } from "../errors";
@@ -23,7 +24,29 @@ export type ThreadEventSource = Observable<ThreadStreamEvent> | AsyncIterable<Th
  */
 export interface HandlerOptions {
   readonly signal: AbortSignal;
+  /**
+   * The bytes of an uploaded attachment of this thread's user (say, of
+   * `userMessage.attachments[i].id`), to send to a model. Rejects with
+   * `StoreNotFoundError` for an attachment the caller does not own, one not
+   * uploaded or deleted, and on a server without `attachments`.
+   */
+  readonly readAttachment: (attachmentId: string) => Promise<Uint8Array>;
 }
+
+/** Audio for {@link TranscribeHandler} (reference `AudioInput`). */
+export interface AudioInput {
+  readonly data: Uint8Array;
+  /** As the client sent it, e.g. `audio/webm;codecs=opus`. */
+  readonly mime_type: string;
+  /** Without parameters, e.g. `audio/webm`. */
+  readonly media_type: string;
+}
+
+/** Speech to text for `input.transcribe` (dictation): what to put in the composer. */
+export type TranscribeHandler<TContext> = (
+  audio: AudioInput,
+  context: TContext,
+) => Promise<{ readonly text: string }> | { readonly text: string };
 
 /** `respond(thread, userMessage, context, { signal })`: `userMessage` is `null` after a client tool output. */
 export type RespondHandler<TContext> = (
@@ -68,6 +91,10 @@ export interface ChatKitServerConfig<TContext> {
   readonly respond?: RespondHandler<TContext> | undefined;
   readonly action?: ActionHandler<TContext> | undefined;
   readonly syncAction?: SyncActionHandler<TContext> | undefined;
+  /** Accept attachments (two-phase upload). Without it, attachment requests and messages with attachments are 501. */
+  readonly attachments?: AttachmentsConfig<TContext> | undefined;
+  /** Answer `input.transcribe` (dictation). Without it, that request is 501. */
+  readonly transcribe?: TranscribeHandler<TContext> | undefined;
   /** Items per page when the client does not say. Default 20, as the reference SDK. */
   readonly pageSize?: number | undefined;
   /** The largest page a client may ask for; larger `limit`s are cut to it. Default 100 (or `pageSize`, if larger). */

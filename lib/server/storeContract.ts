@@ -10,6 +10,7 @@ import {
   rejectsTypeError,
   thread,
 } from "./storeContractChecks";
+import { runStoreAttachmentContract } from "./storeAttachmentContract";
 import { runStoreIsolationContract } from "./storeIsolationContract";
 
 /**
@@ -310,6 +311,8 @@ export function runStoreContract<TContext>(
       (loaded as { content: unknown }).content = "mutated too";
       equal(await store.loadItem("thr_a", "i1", context), note("thr_a", "i1", "original"), "item");
     });
+
+    runStoreAttachmentContract(config.makeStore, context, runner);
 
     if (config.otherContext !== undefined) {
       runStoreIsolationContract(config.makeStore, context, config.otherContext, runner);

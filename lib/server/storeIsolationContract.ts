@@ -1,5 +1,6 @@
 import type { ContractRunner } from "./storeContract";
 import type { Store } from "./Store";
+import { runAttachmentIsolationContract } from "./storeAttachmentContract";
 import { equal, ids, message, note, rejectsConflict, rejectsNotFound, thread } from "./storeContractChecks";
 
 const T0 = "2025-01-01T00:00:00.000Z";
@@ -125,5 +126,7 @@ export function runStoreIsolationContract<TContext>(
       equal(ids(await store.loadThreadItems("thr_b", { limit: 10, order: "asc" }, bob)), [], "bob's items");
       await untouched(store);
     });
+
+    runAttachmentIsolationContract(makeStore, alice, bob, { describe, it });
   });
 }

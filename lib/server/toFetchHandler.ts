@@ -1,6 +1,7 @@
 import { serializeEvent } from "../events/serializeEvent";
 import type { ChatKitServer } from "./ChatKitServer";
 import { admitRequest } from "./http/admitRequest";
+import { answerAttachmentRequest, attachmentTokenOf, isForbiddenOrigin } from "./http/attachmentRequests";
 import { bodyIncomplete, INTERNAL_ERROR_BODY, payloadTooLarge } from "./http/answers";
 import { checkHandlerArguments } from "./http/checkHandlerArguments";
 import { resolveHttpConfig, type HttpHandlerConfig } from "./http/config";
@@ -44,6 +45,12 @@ function json(status: number, body: unknown, headers: Readonly<Record<string, st
  * `heartbeatMs` of silence a `: keep-alive` comment is queued the same way.
  * Frames that come in one turn of the event loop are enqueued as one chunk;
  * a lone frame at once.
+ *
+ * Attachment URLs: a request whose query has `attachment=<token>` is an
+ * upload (`POST` multipart with a `file` field, or `PUT` of the raw bytes)
+ * or an image preview (`GET`), for a server configured with `attachments`
+ * (see {@link answerAttachmentRequest}); `getContext` runs for it as for
+ * any request, and must give the attachment's owner.
  *
  * @example
  * ```ts
@@ -90,6 +97,10 @@ export function toFetchHandler<TContext>(
         resolved,
       );
       const headers = admission.headers;
+      const token = attachmentTokenOf(request.url);
+      if (token !== undefined && admission.kind !== "preflight" && !isForbiddenOrigin(admission)) {
+        return await serveAttachment(request, token, headers);
+      }
       if (admission.kind === "preflight") return new Response(null, { status: 204, headers });
       if (admission.kind === "refuse") {
         void request.body?.cancel().catch(() => undefined);
@@ -125,6 +136,33 @@ export function toFetchHandler<TContext>(
       return json(500, INTERNAL_ERROR_BODY);
     }
   };
+
+  /** An upload or a preview (`?attachment=<token>`), see {@link answerAttachmentRequest}. */
+  async function serveAttachment(
+    request: Request,
+    token: string,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Response> {
+    const answer = await answerAttachmentRequest(
+      server.attachments,
+      {
+        method: request.method,
+        token,
+        header: (name) => request.headers.get(name) ?? undefined,
+        readBody: (limit) => readStreamBody(request.body, limit, request.signal),
+      },
+      async () => makeContext(request),
+    );
+    if (answer.kind === "aborted") {
+      const error = bodyIncomplete();
+      return json(error.status, error.toJSON(), headers);
+    }
+    if (answer.close === true) void request.body?.cancel().catch(() => undefined);
+    if (answer.body instanceof Uint8Array) {
+      return new Response(answer.body, { status: answer.status, headers: { ...headers, ...answer.headers } });
+    }
+    return json(answer.status, answer.body, { ...headers, ...answer.headers });
+  }
 }
 
 function hostOf(url: string): string | undefined {

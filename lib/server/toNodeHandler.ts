@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializeEvent } from "../events/serializeEvent";
 import type { ChatKitServer } from "./ChatKitServer";
 import { admitRequest } from "./http/admitRequest";
+import { answerAttachmentRequest, attachmentTokenOf, isForbiddenOrigin } from "./http/attachmentRequests";
 import { INTERNAL_ERROR_BODY, payloadTooLarge } from "./http/answers";
 import { resolveHttpConfig, type HttpHandlerConfig } from "./http/config";
 import { checkHandlerArguments } from "./http/checkHandlerArguments";
@@ -46,6 +47,12 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  *
  * Not handled here on purpose: routing and authentication. Do them before
  * calling the handler, or in `getContext`.
+ *
+ * Attachment URLs: a request whose query has `attachment=<token>` is an
+ * upload (`POST` multipart with a `file` field, or `PUT` of the raw bytes)
+ * or an image preview (`GET`), for a server configured with `attachments`
+ * (see {@link answerAttachmentRequest}); `getContext` runs for it as for
+ * any request, and must give the attachment's owner.
  *
  * @example
  * ```ts
@@ -102,6 +109,11 @@ export function toNodeHandler<TContext>(
       resolved,
     );
     for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+    const token = attachmentTokenOf(req.url);
+    if (token !== undefined && admission.kind !== "preflight" && !isForbiddenOrigin(admission)) {
+      await serveAttachment(req, res, token);
+      return;
+    }
     if (admission.kind === "preflight") {
       res.writeHead(204).end();
       return;
@@ -144,6 +156,34 @@ export function toNodeHandler<TContext>(
         writeEventStream(res, result.events, resolved);
         return;
     }
+  }
+
+  /** An upload or a preview (`?attachment=<token>`), see {@link answerAttachmentRequest}. */
+  async function serveAttachment(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+    const answer = await answerAttachmentRequest(
+      server.attachments,
+      {
+        method: req.method,
+        token,
+        header: (name) => {
+          const value = req.headers[name];
+          return Array.isArray(value) ? value.join(", ") : value;
+        },
+        readBody: (limit) => readNodeBody(req, limit),
+      },
+      async () => makeContext(req),
+    );
+    if (answer.kind === "aborted") {
+      res.destroy();
+      return;
+    }
+    if (answer.close === true && hasBody(req) && !req.complete) res.setHeader("connection", "close");
+    if (answer.body instanceof Uint8Array) {
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+      return;
+    }
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    sendJson(res, answer.status, answer.body);
   }
 }
 

@@ -1,9 +1,10 @@
+import type { AttachmentRecord } from "../attachments/AttachmentRecord";
 import { isHiddenItem, type Page, type ThreadItem, type ThreadMetadata } from "../events/threadItems";
 import { defaultGenerateId, type IdGenerator, type IdItemType } from "../ids";
 import { StoreConflictError, StoreNotFoundError } from "../errors";
 import type { OwnerOf, PageRequest, Store } from "../server/Store";
 import { ownerOf } from "./ownerOf";
-import { checkItem, threadRecord } from "./storedRecords";
+import { attachmentIdOf, checkItem, threadRecord } from "./storedRecords";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreConfig<TContext = unknown> {
@@ -76,6 +77,7 @@ export class MemoryStore<TContext = unknown> implements Store<TContext> {
   readonly #threads = new Map<string, StoredThread>();
   /** Which thread holds each item id: ids are unique in the store. */
   readonly #itemThreads = new Map<string, string>();
+  readonly #attachments = new Map<string, { readonly owner: string; readonly record: AttachmentRecord }>();
   readonly #generateId: IdGenerator;
   readonly #owner: OwnerOf<TContext> | undefined;
   #seq = 0;
@@ -205,6 +207,34 @@ export class MemoryStore<TContext = unknown> implements Store<TContext> {
       if (index === -1) return;
       stored.items.splice(index, 1);
       this.#itemThreads.delete(itemId);
+    });
+  }
+
+  saveAttachment(record: AttachmentRecord, context: TContext): Promise<void> {
+    return attempt(() => {
+      const id = attachmentIdOf(record, "MemoryStore.saveAttachment");
+      const owner = ownerOf(this.#owner, context, "MemoryStore");
+      const stored = this.#attachments.get(id);
+      if (stored !== undefined && stored.owner !== owner) throw new StoreNotFoundError("attachment", id);
+      this.#attachments.set(id, { owner, record: structuredClone(record) });
+    });
+  }
+
+  loadAttachment(attachmentId: string, context: TContext): Promise<AttachmentRecord> {
+    return attempt(() => {
+      const stored = this.#attachments.get(attachmentId);
+      if (stored === undefined || stored.owner !== ownerOf(this.#owner, context, "MemoryStore")) {
+        throw new StoreNotFoundError("attachment", attachmentId);
+      }
+      return structuredClone(stored.record);
+    });
+  }
+
+  deleteAttachment(attachmentId: string, context: TContext): Promise<void> {
+    return attempt(() => {
+      const stored = this.#attachments.get(attachmentId);
+      if (stored?.owner === ownerOf(this.#owner, context, "MemoryStore"))
+        this.#attachments.delete(attachmentId);
     });
   }
 }

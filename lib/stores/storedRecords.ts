@@ -1,3 +1,4 @@
+import type { AttachmentRecord } from "../attachments/AttachmentRecord";
 import type { ThreadItem, ThreadItemType, ThreadMetadata } from "../events/threadItems";
 
 /** The item types `isHiddenItem` accepts, for stores that filter them in a query. */
@@ -37,4 +38,18 @@ export function checkItem(item: ThreadItem, where: string): void {
   if (typeof (item as { type?: unknown }).type !== "string") {
     throw new TypeError(`${where}: item "${item.id}" has no type`);
   }
+}
+
+/** Checks an attachment record before it is written; answers its id. */
+export function attachmentIdOf(record: AttachmentRecord, where: string): string {
+  const id: unknown = record?.attachment?.id;
+  if (typeof id !== "string" || id === "") {
+    throw new TypeError(
+      `${where}: record.attachment.id must be a non-empty string, got ${JSON.stringify(id)}`,
+    );
+  }
+  if (typeof record.uploaded !== "boolean" || !Number.isSafeInteger(record.size) || record.size < 0) {
+    throw new TypeError(`${where}: attachment "${id}" needs a boolean uploaded and a size in bytes`);
+  }
+  return id;
 }

@@ -12,7 +12,8 @@ export interface HttpHandlerConfig {
   /**
    * Bodies larger than this are refused with 413. Reading stops at the
    * limit (a chunked body without `Content-Length` is never buffered past
-   * it). Default 1 MiB (attachments are not uploaded through here).
+   * it). Default 1 MiB. Attachment uploads (`?attachment=<token>`) have
+   * their own limit: their declared size, at most `attachments.maxBytes`.
    */
   readonly maxBodyBytes?: number | undefined;
   /** Told about unexpected failures answered with 500 (not about clients that leave). Default `console.error`. */

@@ -1,10 +1,11 @@
+import type { AttachmentRecord } from "../../attachments/AttachmentRecord";
 import type { Page, ThreadItem, ThreadMetadata } from "../../events/threadItems";
 import { defaultGenerateId, type IdGenerator, type IdItemType } from "../../ids";
 import { StoreConflictError, StoreNotFoundError } from "../../errors";
 import type { OwnerOf, PageRequest, Store } from "../../server/Store";
 import type { ThreadLocks } from "../../server/ThreadLocks";
 import { ownerOf } from "../ownerOf";
-import { checkItem, HIDDEN_ITEM_TYPES, threadRecord } from "../storedRecords";
+import { attachmentIdOf, checkItem, HIDDEN_ITEM_TYPES, threadRecord } from "../storedRecords";
 import { migrate } from "./migrations";
 import { PostgresThreadLocks, type LeaseConfig } from "./PostgresThreadLocks";
 import type { SqlDriver } from "./SqlDriver";
@@ -266,6 +267,40 @@ export class PostgresStore<TContext = unknown> implements Store<TContext> {
        WHERE i.thread_id = $1 AND i.id = $2 AND t.id = i.thread_id AND t.owner = $3`,
       [threadId, itemId, owner],
     );
+  }
+
+  async saveAttachment(record: AttachmentRecord, context: TContext): Promise<void> {
+    const id = attachmentIdOf(record, "PostgresStore.saveAttachment");
+    const owner = this.#ownerOf(context);
+    const { attachments } = this.#tables;
+    const db = await this.#db();
+    const rows = await db.query(
+      `INSERT INTO ${attachments} (id, owner, data) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (id) DO UPDATE SET data = excluded.data WHERE ${attachments}.owner = excluded.owner
+       RETURNING 1`,
+      [id, owner, JSON.stringify(record)],
+    );
+    if (rows.length === 0) throw new StoreNotFoundError("attachment", id);
+  }
+
+  async loadAttachment(attachmentId: string, context: TContext): Promise<AttachmentRecord> {
+    const owner = this.#ownerOf(context);
+    const db = await this.#db();
+    const [row] = await db.query<{ data: AttachmentRecord }>(
+      `SELECT data FROM ${this.#tables.attachments} WHERE id = $1 AND owner = $2`,
+      [attachmentId, owner],
+    );
+    if (row === undefined) throw new StoreNotFoundError("attachment", attachmentId);
+    return row.data;
+  }
+
+  async deleteAttachment(attachmentId: string, context: TContext): Promise<void> {
+    const owner = this.#ownerOf(context);
+    const db = await this.#db();
+    await db.query(`DELETE FROM ${this.#tables.attachments} WHERE id = $1 AND owner = $2`, [
+      attachmentId,
+      owner,
+    ]);
   }
 }
 

@@ -36,6 +36,18 @@ function migrations(t: Tables): readonly (readonly string[])[] {
         expires_at timestamptz NOT NULL
       )`,
     ],
+    // 2: attachments. Metadata is owned like a thread; bytes are keyed by the attachment id alone.
+    [
+      `CREATE TABLE ${t.attachments} (
+        id text PRIMARY KEY,
+        owner text NOT NULL,
+        data jsonb NOT NULL
+      )`,
+      `CREATE TABLE ${t.attachmentBytes} (
+        id text PRIMARY KEY,
+        bytes bytea NOT NULL
+      )`,
+    ],
   ];
 }
 

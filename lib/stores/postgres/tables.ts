@@ -7,6 +7,10 @@ export interface Tables {
   readonly threads: string;
   readonly items: string;
   readonly leases: string;
+  /** Attachment metadata, one owner each. */
+  readonly attachments: string;
+  /** Attachment bytes (`PostgresAttachmentStore`). */
+  readonly attachmentBytes: string;
   /** An index name (indexes live in their table's schema and must not be qualified). */
   name(base: string): string;
 }
@@ -32,6 +36,8 @@ export function tablesIn(schema: string, where: string): Tables {
     threads: table("chatkit_threads"),
     items: table("chatkit_items"),
     leases: table("chatkit_thread_leases"),
+    attachments: table("chatkit_attachments"),
+    attachmentBytes: table("chatkit_attachment_bytes"),
     name: (base) => `"${base}"`,
   };
 }

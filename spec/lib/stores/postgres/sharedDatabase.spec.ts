@@ -33,7 +33,7 @@ function sharedDatabaseOn(name: string, open: () => Promise<TestDatabase> | Test
 
     it("migrate once when they start at once, and share threads", async () => {
       const stores = processes(4);
-      expect(await Promise.all(stores.map((store) => store.migrate()))).toEqual([1, 1, 1, 1]);
+      expect(await Promise.all(stores.map((store) => store.migrate()))).toEqual([2, 2, 2, 2]);
       const [one, two] = stores as [PostgresStore, PostgresStore];
       await one.createThread({ id: "thr_1", created_at: T0, status: { type: "active" } }, undefined);
       expect((await two.loadThreads({ limit: 5, order: "asc" }, undefined)).data.map((t) => t.id)).toEqual([
