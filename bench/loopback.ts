@@ -90,11 +90,15 @@ export function runClient<TRequest, TReply>(
  * .js beside this file; run from source, the .ts with tsx's loader (by path, so it runs whatever the
  * working directory).
  */
-export function forkBenchScript(script: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function forkBenchScript(
+  script: string,
+  env: NodeJS.ProcessEnv = process.env,
+  args: readonly string[] = [],
+): ChildProcess {
   const compiled = extname(__filename) === ".js";
   const file = join(__dirname, compiled ? script.replace(/\.ts$/, ".js") : script);
   const execArgv = compiled ? [] : ["--import", pathToFileURL(require.resolve("tsx")).href];
-  return fork(file, [], { execArgv, env, stdio: "inherit" });
+  return fork(file, [...args], { execArgv, env, stdio: "inherit" });
 }
 
 /** The client side of {@link runClient}: says it is ready, runs the request, replies. */

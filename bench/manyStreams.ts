@@ -20,7 +20,7 @@
  * Run alone: `npx tsx bench/manyStreams.ts [S ...] [--cards=distinct] [--store=pglite] [--workers=2] ...`.
  */
 import type { BenchResult } from "./harness";
-import { epochMs, percentile, runClient, tokenDelays } from "./loopback";
+import { epochMs, forkBenchScript, percentile, runClient, tokenDelays } from "./loopback";
 import type { CardData } from "./manyStreamsCard";
 import type { ManyStreamsReply, ManyStreamsRequest } from "./manyStreamsClient";
 import { serveInProcess, serveOnCluster } from "./manyStreamsServe";
@@ -43,6 +43,7 @@ export const DEFAULT_CONFIG: Omit<ManyStreamsConfig, "streams"> = {
   tokens: 500,
   tokensPerSecond: 100,
   pace: "timed",
+  framePerToken: false,
   frameMs: 50,
   windowMs: 25,
   staggerMs: 1000,
@@ -52,13 +53,16 @@ export const DEFAULT_CONFIG: Omit<ManyStreamsConfig, "streams"> = {
   workers: 1,
 };
 
-/** The fast stream: one stream of 20 000 tokens, each its own turn and its own frame. */
-const FAST_STREAM: Partial<ManyStreamsConfig> = {
-  streams: 1,
-  tokens: 20_000,
-  pace: "flat-out",
-  staggerMs: 0,
-};
+/**
+ * One fast stream, a frame per token: 20 000 tokens at 10 000 tokens/s
+ * (each 1 ms tick sends the tokens due, as a model's network reads bring
+ * several), and the same tokens flat out, each in a turn of its own (so
+ * each frame is its own write: the worst case for the write path).
+ */
+const FAST_STREAMS: readonly Partial<ManyStreamsConfig>[] = [
+  { streams: 1, tokens: 20_000, tokensPerSecond: 10_000, framePerToken: true, staggerMs: 0 },
+  { streams: 1, tokens: 20_000, pace: "flat-out", framePerToken: true, staggerMs: 0 },
+];
 
 const STORE_NAMES: Readonly<Record<StoreKind, string>> = {
   memory: "MemoryStore",
@@ -80,11 +84,28 @@ function peakConcurrency(spans: readonly (readonly [number, number])[]): number 
 }
 
 function caseName(config: ManyStreamsConfig): string {
-  if (config.pace === "flat-out") {
-    return `one fast stream, ${config.tokens} tokens, a frame per token (${STORE_NAMES[config.store]})`;
+  if (config.framePerToken) {
+    const pace = config.pace === "flat-out" ? "flat out, a turn each" : `${config.tokensPerSecond}/s`;
+    return `one fast stream, ${config.tokens} tokens ${pace}, a frame per token (${STORE_NAMES[config.store]})`;
   }
   const where = config.workers > 1 ? `, ${config.workers} workers` : "";
   return `S=${config.streams}, ${config.cards} cards, ${STORE_NAMES[config.store]}${where}`;
+}
+
+/**
+ * The warm-up: a short unreported run against the same server processes
+ * (50 streams of 100 tokens; for the fast stream, 2000 tokens), so the
+ * measured run does not pay for compiling the template and warming the JIT.
+ */
+function warmUpRequest(config: ManyStreamsConfig, port: number): ManyStreamsRequest {
+  const fast = config.framePerToken;
+  return {
+    port,
+    streams: fast ? 1 : 50,
+    tokens: fast ? 2000 : 100,
+    staggerMs: fast ? 0 : 200,
+    cards: config.cards,
+  };
 }
 
 export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchResult> {
@@ -93,6 +114,11 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
   let server;
   let reply: ManyStreamsReply;
   try {
+    await runClient<ManyStreamsRequest, ManyStreamsReply>(
+      "manyStreamsClient.ts",
+      warmUpRequest(config, served.port),
+      () => undefined,
+    );
     reply = await runClient<ManyStreamsRequest, ManyStreamsReply>(
       "manyStreamsClient.ts",
       {
@@ -183,7 +209,7 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
     `${(metrics.serverCpuShare * 100).toFixed(0)}% of a core`;
   const memory = `peak RSS ${mb(server.peakRssBytes)} MB (+${(metrics.rssGrowthBytesPerStream / 1024).toFixed(0)} kB/stream)`;
   const integrity = `lost ${metrics.lostChars} chars, ${inexact} inexact, ${missing} failed`;
-  if (!timed) {
+  if (config.framePerToken) {
     return {
       workload: "many streams",
       name: caseName(config),
@@ -218,16 +244,31 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
   };
 }
 
-/** A short unreported run first (50 streams of 100 tokens), so the first measured run does not pay for compiling the template and warming the JIT. */
-async function warmUp(overrides: Partial<ManyStreamsConfig> = {}): Promise<void> {
-  await runManyStreams({ ...DEFAULT_CONFIG, ...overrides, streams: 50, tokens: 100 });
+/**
+ * Runs `config` in a process of its own (this file with `--case <json>`),
+ * so one case's memory (PGlite's, say) and garbage do not count in the next.
+ */
+function inOwnProcess(config: ManyStreamsConfig): Promise<BenchResult> {
+  return new Promise((resolve, reject) => {
+    const child = forkBenchScript("manyStreams.ts", process.env, ["--case", JSON.stringify(config)]);
+    let result: BenchResult | undefined;
+    child.on("message", (message) => (result = message as BenchResult));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (result !== undefined) resolve(result);
+      else
+        reject(
+          new Error(`many streams: the case ${caseName(config)} exited (${String(code)}) without a result`),
+        );
+    });
+  });
 }
 
-/** Runs `cases` one after another (shared and distinct side by side, so a burst of load hits both alike). */
+/** Runs `cases` one after another, each in its own process (shared and distinct side by side, so a burst of load hits both alike). */
 async function runCases(cases: readonly Partial<ManyStreamsConfig>[]): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const overrides of cases) {
-    const result = await runManyStreams({ ...DEFAULT_CONFIG, streams: 100, ...overrides });
+    const result = await inOwnProcess({ ...DEFAULT_CONFIG, streams: 100, ...overrides });
     console.error(`  W4 ${result.name}: ${result.note ?? ""}`);
     results.push(result);
   }
@@ -245,7 +286,6 @@ const hasServer = (): boolean => Boolean(process.env["DATABASE_URL"]);
  * and pg when DATABASE_URL is set); the one fast stream.
  */
 export async function manyStreamsWorkload(): Promise<BenchResult[]> {
-  await warmUp();
   const durable: StoreKind[] = hasServer() ? ["pglite", "pg"] : ["pglite"];
   return runCases([
     ...bothCards(100),
@@ -253,13 +293,12 @@ export async function manyStreamsWorkload(): Promise<BenchResult[]> {
     ...durable.flatMap((store) =>
       [100, 1000].map((streams) => ({ streams, cards: "distinct" as const, store })),
     ),
-    FAST_STREAM,
+    ...FAST_STREAMS,
   ]);
 }
 
 /** `many-streams-2000` (opt-in, about a minute): shared and distinct cards at S = 2000 in one process. */
 export async function manyStreams2000Workload(): Promise<BenchResult[]> {
-  await warmUp();
   return runCases(bothCards(2000));
 }
 
@@ -275,8 +314,6 @@ export async function manyStreamsClusterWorkload(): Promise<BenchResult[]> {
         ".ci/with-postgres npm run bench -- many-streams-cluster",
     );
   }
-  await warmUp({ store: "pg" });
-  await warmUp({ store: "pg", workers: 2 });
   return runCases(
     [1000, 2000].flatMap((streams) =>
       [1, 2].map((workers) => ({ streams, cards: "distinct" as const, store: "pg" as const, workers })),
@@ -287,22 +324,29 @@ export async function manyStreamsClusterWorkload(): Promise<BenchResult[]> {
 /** `npx tsx bench/manyStreams.ts [S ...] [--cards=distinct] [--store=pglite|pg] [--workers=2] [--frameMs=N] [--pace=flat-out] ...` */
 function parseArgs(args: readonly string[]): Partial<ManyStreamsConfig>[] {
   const counts: number[] = [];
-  const overrides: Record<string, number | string> = {};
+  const overrides: Record<string, number | string | boolean> = {};
   const words = new Set(["ticker", "cards", "store", "pace"]);
   for (const arg of args) {
     const option = /^--(\w+)=(.*)$/.exec(arg);
     if (option === null) counts.push(Number(arg));
+    else if (option[2] === "true" || option[2] === "false") overrides[option[1] ?? ""] = option[2] === "true";
     else overrides[option[1] ?? ""] = words.has(option[1] ?? "") ? (option[2] ?? "") : Number(option[2]);
   }
   return (counts.length > 0 ? counts : [100, 1000]).map((streams) => ({ ...overrides, streams }));
 }
 
 if (require.main === module) {
-  const cases = parseArgs(process.argv.slice(2));
-  void warmUp(cases[0]?.workers === undefined ? {} : { store: "pg", workers: cases[0].workers })
-    .then(() => runCases(cases))
-    .then((results) => {
+  const [first, json] = process.argv.slice(2);
+  if (first === "--case" && json !== undefined) {
+    void runManyStreams(JSON.parse(json) as ManyStreamsConfig).then((result) => {
+      if (process.send === undefined) console.log(`${result.name}: ${result.note ?? ""}`);
+      process.send?.(result);
+      process.disconnect?.();
+    });
+  } else {
+    void runCases(parseArgs(process.argv.slice(2))).then((results) => {
       for (const result of results)
         console.log(`${result.name}: ${result.median.toFixed(1)} ${result.unit}; ${result.note ?? ""}`);
     });
+  }
 }

@@ -22,14 +22,20 @@ export function streamCard(
   return { user_name: `User ${index}`, channel: `channel-${index}`, message, streaming };
 }
 
-/** The user message of stream `index`; the server seeds its tokens and its card from it. */
-export function streamMessage(index: number): string {
-  return `stream ${index}`;
+/** What the user message of a stream asks for: which stream (seeding its text and card), how many tokens. */
+export interface StreamAsk {
+  readonly index: number;
+  readonly tokens: number;
 }
 
-/** Stream `index` from its user message (the inverse of {@link streamMessage}). */
-export function streamIndex(text: string): number {
-  const index = Number(text.replace("stream ", ""));
-  if (!Number.isInteger(index) || index < 0) throw new Error(`many streams: not a stream's message: ${text}`);
-  return index;
+/** The user message of a stream; the server seeds its tokens and its card from it. */
+export function streamMessage({ index, tokens }: StreamAsk): string {
+  return `stream ${index} of ${tokens} tokens`;
+}
+
+/** What a stream's user message asks for (the inverse of {@link streamMessage}). */
+export function parseStreamMessage(text: string): StreamAsk {
+  const found = /^stream (\d+) of (\d+) tokens$/.exec(text);
+  if (found === null) throw new Error(`many streams: not a stream's message: ${text}`);
+  return { index: Number(found[1]), tokens: Number(found[2]) };
 }

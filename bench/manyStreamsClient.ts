@@ -76,7 +76,7 @@ function readStream(
       },
     );
     req.on("error", reject);
-    req.end(createThreadBody(streamMessage(index)));
+    req.end(createThreadBody(streamMessage({ index, tokens })));
   });
 }
 

@@ -21,8 +21,8 @@ export interface ProcessReport {
   readonly rssBeforeBytes: number;
   readonly peakRssBytes: number;
   readonly peakHeapUsedBytes: number;
-  /** `[threadId, index, startMs]` of every stream the process served. */
-  readonly starts: readonly (readonly [string, number, number])[];
+  /** `[threadId, index, tokens, startMs]` of every stream the process served. */
+  readonly starts: readonly (readonly [string, number, number, number])[];
   readonly lags: readonly number[];
 }
 
@@ -71,11 +71,16 @@ async function worker(): Promise<void> {
       const { store, close } = await openStore("pg", schema);
       const { server, starts, lags } = manyStreamsServer(config, store);
       process.on("message", (command: Command) => {
-        if (command === "measure") own.measure();
+        if (command === "measure") {
+          own.measure();
+          lags.length = 0; // the warm-up's
+        }
         if (command === "report") {
           const report: ProcessReport = {
             ...own.report(),
-            starts: [...starts].map(([threadId, start]) => [threadId, start.index, start.startMs] as const),
+            starts: [...starts].map(
+              ([threadId, start]) => [threadId, start.index, start.tokens, start.startMs] as const,
+            ),
             lags,
           };
           process.send?.(report);

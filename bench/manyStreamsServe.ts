@@ -54,6 +54,7 @@ export async function serveInProcess(config: ManyStreamsConfig): Promise<ServedR
   return {
     port,
     begin: () => {
+      lags.length = 0; // the warm-up's
       rssBefore = process.memoryUsage().rss;
       cpu = process.cpuUsage();
       stopSampling = sampleMemory();
@@ -127,7 +128,8 @@ export async function serveOnCluster(config: ManyStreamsConfig): Promise<ServedR
       const all: ProcessReport[] = [primary, ...workers];
       const starts = new Map<string, StreamStart>();
       for (const worker of workers)
-        for (const [threadId, index, startMs] of worker.starts) starts.set(threadId, { index, startMs });
+        for (const [threadId, index, tokens, startMs] of worker.starts)
+          starts.set(threadId, { index, tokens, startMs });
       return {
         cpuMs: all.reduce((sum, each) => sum + each.cpuMs, 0),
         peakRssBytes: Math.max(...all.map((each) => each.peakRssBytes)),

@@ -21,7 +21,7 @@ import { renderTemplate } from "../operators/renderTemplate";
 import { throttleTextDeltas } from "../operators/throttleTextDeltas";
 import { toThreadEvents } from "../operators/toThreadEvents";
 import { epochMs, userText } from "./loopback";
-import { streamCard, streamIndex, type CardData } from "./manyStreamsCard";
+import { parseStreamMessage, streamCard, type CardData } from "./manyStreamsCard";
 import { loadChannelMessage, loremTokens } from "./streaming";
 
 /** Where the server keeps threads: in its memory, an embedded PGlite, or the PostgreSQL server at DATABASE_URL. */
@@ -32,12 +32,17 @@ export interface ManyStreamsConfig {
   readonly tokens: number;
   readonly tokensPerSecond: number;
   /**
-   * `"timed"`: tokens at `tokensPerSecond` through frames and the throttle.
-   * `"flat-out"`: each token in a turn of the event loop of its own, as
-   * fast as the server takes them, one render and one SSE frame per token
-   * (no frames, no throttle): what the HTTP write path costs per frame.
+   * `"timed"`: tokens at `tokensPerSecond` (each tick of the ticker sends
+   * the tokens due). `"flat-out"`: each token in a turn of the event loop
+   * of its own, as fast as the server takes them.
    */
   readonly pace: "timed" | "flat-out";
+  /**
+   * One render and one SSE frame per token (no frames, no throttle): what
+   * the server's path costs per frame. Otherwise frames of `frameMs` and
+   * the throttle's window.
+   */
+  readonly framePerToken: boolean;
   /** `renderTemplate`'s frame: the template renders at most once per frame per stream. */
   readonly frameMs: number;
   /** `throttleTextDeltas`'s window. */
@@ -56,6 +61,7 @@ export interface ManyStreamsConfig {
 /** When each stream's model started (its token k was due `(k + 1) / tokensPerSecond` later), by thread id. */
 export interface StreamStart {
   readonly index: number;
+  readonly tokens: number;
   readonly startMs: number;
 }
 
@@ -145,18 +151,20 @@ export function manyStreamsServer(config: ManyStreamsConfig, store: Store<undefi
   const server = new ChatKitServer<undefined>({
     store,
     respond: (thread, message) => {
-      const index = streamIndex(userText(message));
-      const tokens = loremTokens(config.tokens, index + 1);
+      const { index, tokens: count } = parseStreamMessage(userText(message));
+      const tokens = loremTokens(count, index + 1);
       const last = tokens.length - 1;
-      const started = (startMs: number): void => void starts.set(thread.id, { index, startMs });
-      if (config.pace === "flat-out") {
-        return flatOut(tokens, started).pipe(
+      const started = (startMs: number): void =>
+        void starts.set(thread.id, { index, tokens: count, startMs });
+      const source = config.pace === "flat-out" ? flatOut(tokens, started) : model(tokens, started);
+      if (config.framePerToken) {
+        return source.pipe(
           accumulateText(),
           renderTemplate(template, (text: string, k) => streamCard(config.cards, index, text, k < last)),
           toThreadEvents(thread),
         );
       }
-      return model(tokens, started).pipe(
+      return source.pipe(
         accumulateText(),
         renderTemplate(template, (text: string, k) => streamCard(config.cards, index, text, k < last), {
           scheduler: asyncScheduler,
