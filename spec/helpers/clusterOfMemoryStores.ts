@@ -3,11 +3,16 @@
  * a `MemoryStore`; `STORE=pglite`: a `PostgresStore` on an in-memory PGlite
  * driver that is never opened), to show the refusal from outside: every
  * worker refuses, the primary stops them all and exits with code 1, and
- * nothing is restarted. Started by spec/lib/server/cluster/refusal.spec.ts.
+ * nothing is restarted. `STORE=memory-then-slow`: the first worker refuses
+ * at once while the second is still starting (for 2 s, with a store that
+ * claims to be shared), so the stop reaches it mid-start. Started by
+ * spec/lib/server/cluster/refusal.spec.ts.
  */
+import cluster from "node:cluster";
 import {
   ChatKitServer,
   fromPGlite,
+  LocalThreadLocks,
   MemoryStore,
   PostgresStore,
   serveOnAllCores,
@@ -15,8 +20,19 @@ import {
 } from "chatkit-rx";
 import { EMPTY } from "rxjs";
 
-function storeOf(kind: string | undefined) {
+/** A stand-in that claims what a database store would: only to test a worker told to stop while starting. */
+class ClaimsToBeShared extends MemoryStore {
+  readonly sharedAcrossProcesses = true;
+  readonly threadLocks = new LocalThreadLocks();
+}
+
+async function storeOf(kind: string | undefined) {
   if (kind === "memory") return new MemoryStore();
+  if (kind === "memory-then-slow") {
+    if (cluster.worker?.id === 1) return new MemoryStore();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    return new ClaimsToBeShared();
+  }
   // A driver that is never queried: the refusal comes before any SQL.
   const unopened = {
     query: () => Promise.reject(new Error("unused")),
@@ -29,8 +45,8 @@ function storeOf(kind: string | undefined) {
 serveOnAllCores({
   workers: 2,
   port: 0,
-  start: () => {
-    const server = new ChatKitServer({ store: storeOf(process.env["STORE"]), respond: () => EMPTY });
+  start: async () => {
+    const server = new ChatKitServer({ store: await storeOf(process.env["STORE"]), respond: () => EMPTY });
     return { server, handler: toNodeHandler(server) };
   },
 }).then(

@@ -64,6 +64,12 @@ export async function serveWorker(config: ResolvedClusterConfig): Promise<Served
   let app: ClusterWorkerApp;
   let http: Server;
   let url: string;
+  // Told to stop while still starting (the primary is stopping): stop as soon as it listens.
+  let stopAsked = false;
+  let onStop = (): void => void (stopAsked = true);
+  process.on("message", (message: unknown) => {
+    if (isClusterMessage(message) && message.chatkitRxCluster === "stop") onStop();
+  });
   try {
     app = await config.start();
     checkApp(app);
@@ -100,11 +106,10 @@ export async function serveWorker(config: ResolvedClusterConfig): Promise<Served
   const onSignal = (): void => void stop();
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
-  process.on("message", (message: unknown) => {
-    if (isClusterMessage(message) && message.chatkitRxCluster === "stop") void stop();
-  });
+  onStop = onSignal;
   // The primary is gone (killed outright): nobody would restart or stop this worker.
   process.once("disconnect", onSignal);
   process.send?.({ chatkitRxCluster: "listening", url } satisfies ClusterMessage);
+  if (stopAsked) onSignal();
   return { role: "worker", url, stop };
 }

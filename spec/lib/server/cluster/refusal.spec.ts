@@ -39,4 +39,15 @@ describe("serveOnAllCores with a store that lives in one process", () => {
     },
     60_000,
   );
+
+  it("stops a worker that is still starting when another refuses, as soon as it listens (not after the kill deadline)", async () => {
+    const started = Date.now();
+    const { code, stderr } = await run("memory-then-slow");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "refused: serveOnAllCores: the server's store (MemoryStore) lives in one process",
+    );
+    // The slow worker listens after 2 s and stops at once; ignoring the stop would take gracefulStopMs + 5 s.
+    expect(Date.now() - started).toBeLessThan(13_000);
+  }, 60_000);
 });
