@@ -148,6 +148,7 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
   let frames = 0;
   let bytes = 0;
   let lastStart = 0;
+  let lastSent = 0;
   let lastArrival = 0;
   for (const report of reply.reports) {
     const made = server.starts.get(report.threadId);
@@ -165,6 +166,7 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
     frames += report.frames;
     bytes += report.bytes;
     lastStart = Math.max(lastStart, made.startMs - start);
+    lastSent = Math.max(lastSent, report.sentAt - start);
     lastArrival = Math.max(lastArrival, (report.times[report.times.length - 1] ?? 0) - start);
   }
   const missing = config.streams - reply.reports.length;
@@ -197,6 +199,8 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
     wallMs,
     /** When the last stream started producing, and when the last text arrived, after the clients started. */
     lastStreamStartMs: lastStart,
+    /** When the client sent the last request: if far behind `staggerMs`, the client fell behind too. */
+    lastRequestSentMs: lastSent,
     lastArrivalMs: lastArrival,
     /** The most streams producing tokens at the same time: S only if setting streams up kept pace. */
     peakConcurrentStreams: peakConcurrency(spans),
@@ -238,7 +242,8 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
       `p99 ${p99.toFixed(1)} ms (target <= 100, ${verdict}); ${cpu}; ${memory}; ${integrity}; ` +
       `${metrics.framesPerStream.toFixed(0)} frames/stream; client CPU ${(metrics.clientCpuShare * 100).toFixed(0)}% of a core; ` +
       `p99 model lag ${metrics.p99ModelLagMs.toFixed(1)} ms; at most ${metrics.peakConcurrentStreams} streams at once; ` +
-      `last stream started at ${(lastStart / 1e3).toFixed(1)} s, last text arrived at ${(lastArrival / 1e3).toFixed(1)} s, ` +
+      `last request sent at ${(lastSent / 1e3).toFixed(1)} s, last stream started at ${(lastStart / 1e3).toFixed(1)} s, ` +
+      `last text arrived at ${(lastArrival / 1e3).toFixed(1)} s, ` +
       `run took ${(wallMs / 1e3).toFixed(1)} s`,
     metrics,
   };

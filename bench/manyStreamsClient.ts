@@ -25,6 +25,8 @@ export interface ManyStreamsRequest {
 
 export interface StreamReport {
   readonly threadId: string;
+  /** When the client sent the stream's request (epoch ms). */
+  readonly sentAt: number;
   readonly exact: boolean;
   readonly lostChars: number;
   readonly frames: number;
@@ -47,6 +49,7 @@ function readStream(
 ): Promise<StreamReport> {
   return new Promise((resolve, reject) => {
     const client = new SseClient();
+    const sentAt = epochMs();
     const req = request(
       {
         host: "127.0.0.1",
@@ -65,6 +68,7 @@ function readStream(
           const expected = template.build(streamCard(cards, index, text, false));
           resolve({
             threadId: client.threadId,
+            sentAt,
             exact: isDeepStrictEqual(client.widget(), expected),
             lostChars: client.lostChars(text),
             frames: client.frames,
