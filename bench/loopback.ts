@@ -4,7 +4,7 @@
  * server's CPU is measured on its own), a clock both processes read, and
  * the client side of SSE (frames in, widget rebuilt with `applyThreadEvent`).
  */
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join } from "node:path";
@@ -66,12 +66,7 @@ export function runClient<TRequest, TReply>(
   onStart: () => void,
 ): Promise<TReply> {
   return new Promise((resolve, reject) => {
-    // Compiled (`npm run bench`), the client is the .js beside this file; run from source, the .ts with
-    // tsx's loader (by path, so the client runs whatever the working directory).
-    const compiled = extname(__filename) === ".js";
-    const file = join(__dirname, compiled ? script.replace(/\.ts$/, ".js") : script);
-    const execArgv = compiled ? [] : ["--import", pathToFileURL(require.resolve("tsx")).href];
-    const child = fork(file, [], { execArgv, stdio: "inherit" });
+    const child = forkBenchScript(script);
     let reply: { ok: TReply } | undefined;
     child.on("message", (message) => {
       if (message === "ready") {
@@ -88,6 +83,22 @@ export function runClient<TRequest, TReply>(
       else reject(new Error(`${script} exited with code ${String(code)} before replying`));
     });
   });
+}
+
+/**
+ * Forks the bench script `script` (a file of bench/, named as its .ts): compiled (`npm run bench`), the
+ * .js beside this file; run from source, the .ts with tsx's loader (by path, so it runs whatever the
+ * working directory).
+ */
+export function forkBenchScript(
+  script: string,
+  env: NodeJS.ProcessEnv = process.env,
+  args: readonly string[] = [],
+): ChildProcess {
+  const compiled = extname(__filename) === ".js";
+  const file = join(__dirname, compiled ? script.replace(/\.ts$/, ".js") : script);
+  const execArgv = compiled ? [] : ["--import", pathToFileURL(require.resolve("tsx")).href];
+  return fork(file, [...args], { execArgv, env, stdio: "inherit" });
 }
 
 /** The client side of {@link runClient}: says it is ready, runs the request, replies. */
@@ -171,6 +182,15 @@ export class SseClient {
       this.messageLength += event.update.delta.length;
     }
     this.items = applyThreadEvent(this.items, event);
+    // The last text may come in a whole widget (a root or component update, or the item's done),
+    // not as a delta: read the message's length from the widget the client now holds.
+    const whole =
+      event.type === "thread.item.done" ||
+      (event.type === "thread.item.updated" && event.update.type !== "widget.streaming_text.value_delta");
+    if (whole) {
+      const message = componentById(this.widget() ?? { type: "Card" }, "message");
+      if (typeof message?.["value"] === "string") this.messageLength = message["value"].length;
+    }
   }
 
   /** The widget the client holds at the end (the last widget item), if any. */

@@ -1,83 +1,80 @@
 /**
- * Workload W4 (issue #6), many streams: S concurrent ChatKit responses,
- * each a Studio widget whose message streams 500 tokens at 100 tokens/s,
- * served by `toNodeHandler` on 127.0.0.1 and read by real HTTP clients in
- * a child process. Reports the delay from a token being produced to the
- * chunk carrying it arriving at the client (p50/p99), the server's CPU per
- * stream, its peak RSS, characters lost (each client rebuilds its widget
- * with `applyThreadEvent` and compares it with the expected final widget),
- * and the client process's CPU (to show the clients kept up).
+ * Workload W4 (issues #6, #11, #13), many streams: S concurrent ChatKit
+ * responses, each a Studio card whose message streams 500 tokens at 100
+ * tokens/s, served by `ChatKitServer` + `toNodeHandler` on 127.0.0.1 and read
+ * by real HTTP clients in a child process. Every stream's answer is saved
+ * in the server's store as it streams (thread, user message, widget).
  *
- * Run alone: `npx tsx bench/manyStreams.ts [S ...]`.
+ * The cases: one card for every stream ("shared") or each stream its own
+ * user and channel ("distinct", the normal case); the store in the server's
+ * memory, in an embedded PGlite, or on the PostgreSQL server at
+ * DATABASE_URL; the server in one process or on 2 workers
+ * (`serveOnAllCores`). Reports the delay from a token being due to the
+ * chunk carrying it arriving at the client (p50/p99), the server's CPU per
+ * token and per stream, its peak RSS and RSS growth per stream, characters
+ * lost (each client rebuilds its widget with `applyThreadEvent` and
+ * compares it with the expected final widget), and the client process's
+ * CPU (to show the clients kept up). Plus one fast stream sending a frame
+ * per token: the server's CPU per token over HTTP.
+ *
+ * Run alone: `npx tsx bench/manyStreams.ts [S ...] [--cards=distinct] [--store=pglite] [--workers=2] ...`.
  */
-import { asyncScheduler, interval, Observable, share } from "rxjs";
-
-import { ChatKitServer } from "../lib/server/ChatKitServer";
-import { accumulateText } from "../operators/accumulateText";
-import { renderTemplate } from "../operators/renderTemplate";
-import { throttleTextDeltas } from "../operators/throttleTextDeltas";
-import { toThreadEvents } from "../operators/toThreadEvents";
 import type { BenchResult } from "./harness";
-import {
-  close,
-  epochMs,
-  listen,
-  percentile,
-  runClient,
-  sampleMemory,
-  tokenDelays,
-  userText,
-} from "./loopback";
+import { epochMs, forkBenchScript, percentile, runClient, tokenDelays } from "./loopback";
+import type { CardData } from "./manyStreamsCard";
 import type { ManyStreamsReply, ManyStreamsRequest } from "./manyStreamsClient";
-import { channelMessage, loadChannelMessage, loremTokens } from "./streaming";
+import { serveInProcess, serveOnCluster } from "./manyStreamsServe";
+import type { ManyStreamsConfig, StoreKind } from "./manyStreamsServer";
+import { loremTokens } from "./streaming";
 
-export interface ManyStreamsConfig {
-  readonly streams: number;
-  readonly tokens: number;
-  readonly tokensPerSecond: number;
-  /** `renderTemplate`'s frame: the template renders at most once per frame per stream. */
-  readonly frameMs: number;
-  /** `throttleTextDeltas`'s window. */
-  readonly windowMs: number;
-  /** Stream starts are spread evenly over this. */
-  readonly staggerMs: number;
-  /** One timer drives every stream's tokens, or one timer per stream. */
-  readonly ticker: "shared" | "per-stream";
-}
+export type { ManyStreamsConfig } from "./manyStreamsServer";
 
 /**
  * Why these: a token waits at most `frameMs` for the render that carries
  * it; the throttle's window is shorter than a frame, so it passes each
  * frame's delta at once and only merges deltas that come closer together
  * (several widgets in one response, or frames bunched up by a late event
- * loop). Every frame costs a render, a diff, a save and a socket write
- * (`writev` alone is about a quarter of the server's CPU), so the frame
- * length is the lever: 50 ms is 20 frames per stream per second instead of
- * 100, and leaves about 50 ms of the 100 ms budget for the ticker (10 ms)
- * and event-loop lag.
+ * loop). Every frame costs a render, a diff and a socket write, so the
+ * frame length is the lever: 50 ms is 20 frames per stream per second
+ * instead of 100, and leaves about 50 ms of the 100 ms budget for the
+ * ticker (10 ms) and event-loop lag.
  */
 export const DEFAULT_CONFIG: Omit<ManyStreamsConfig, "streams"> = {
   tokens: 500,
   tokensPerSecond: 100,
+  pace: "timed",
+  framePerToken: false,
   frameMs: 50,
   windowMs: 25,
   staggerMs: 1000,
   ticker: "shared",
+  cards: "shared",
+  store: "memory",
+  workers: 1,
 };
 
-const STREAM_COUNTS: readonly number[] = [100, 1000];
+/**
+ * One fast stream, a frame per token: 20 000 tokens at 10 000 tokens/s
+ * (each 1 ms tick sends the tokens due, as a model's network reads bring
+ * several), and the same tokens flat out, each in a turn of its own (so
+ * each frame is its own write: the worst case for the write path).
+ */
+const FAST_STREAMS: readonly Partial<ManyStreamsConfig>[] = [
+  { streams: 1, tokens: 20_000, tokensPerSecond: 10_000, framePerToken: true, staggerMs: 0 },
+  { streams: 1, tokens: 20_000, pace: "flat-out", framePerToken: true, staggerMs: 0 },
+];
 
-/** What the server made for one stream: each token, and when it was produced. */
-interface Produced {
-  readonly tokens: readonly string[];
-  readonly producedAt: Float64Array;
-}
+const STORE_NAMES: Readonly<Record<StoreKind, string>> = {
+  memory: "MemoryStore",
+  pglite: "PGlite",
+  pg: "pg",
+};
 
 /** The most streams whose tokens were due at the same time, from each stream's first and last due time. */
-function peakConcurrency(streams: readonly Float64Array[]): number {
-  const edges = streams.flatMap((due) => [
-    { at: due[0] ?? 0, step: 1 },
-    { at: due[due.length - 1] ?? 0, step: -1 },
+function peakConcurrency(spans: readonly (readonly [number, number])[]): number {
+  const edges = spans.flatMap(([first, last]) => [
+    { at: first, step: 1 },
+    { at: last, step: -1 },
   ]);
   edges.sort((a, b) => a.at - b.at || a.step - b.step);
   let now = 0;
@@ -86,97 +83,93 @@ function peakConcurrency(streams: readonly Float64Array[]): number {
   return peak;
 }
 
+function caseName(config: ManyStreamsConfig): string {
+  if (config.framePerToken) {
+    const pace = config.pace === "flat-out" ? "flat out, a turn each" : `${config.tokensPerSecond}/s`;
+    return `one fast stream, ${config.tokens} tokens ${pace}, a frame per token (${STORE_NAMES[config.store]})`;
+  }
+  const where = config.workers > 1 ? `, ${config.workers} workers` : "";
+  return `S=${config.streams}, ${config.cards} cards, ${STORE_NAMES[config.store]}${where}`;
+}
+
+/**
+ * The warm-up: a short unreported run against the same server processes
+ * (50 streams of 100 tokens; for the fast stream, 2000 tokens), so the
+ * measured run does not pay for compiling the template and warming the JIT.
+ */
+function warmUpRequest(config: ManyStreamsConfig, port: number): ManyStreamsRequest {
+  const fast = config.framePerToken;
+  return {
+    port,
+    streams: fast ? 1 : 50,
+    tokens: fast ? 2000 : 100,
+    staggerMs: fast ? 0 : 200,
+    cards: config.cards,
+  };
+}
+
 export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchResult> {
-  const template = loadChannelMessage();
-  const produced = new Map<string, Produced>();
-  const periodMs = 1000 / config.tokensPerSecond;
-  const sharedTicker = interval(periodMs).pipe(share());
-  const ticks = (): Observable<number> => (config.ticker === "shared" ? sharedTicker : interval(periodMs));
-
-  /**
-   * The model: token k is due `(k + 1) * periodMs` after the stream starts
-   * and is sent on the first tick at or after that, so a late tick sends
-   * every token due by then (the model does not slow down when the server
-   * does). Its delay is counted from when it was due.
-   */
-  /** How late each token left the model (tick granularity plus event-loop lag), in ms. */
-  const lags: number[] = [];
-  const model = (tokens: readonly string[], producedAt: Float64Array): Observable<string> =>
-    new Observable<string>((subscriber) => {
-      const start = epochMs();
-      let sent = 0;
-      return ticks().subscribe(() => {
-        const now = epochMs();
-        const due = Math.min(tokens.length, Math.floor((now - start) / periodMs));
-        while (sent < due && !subscriber.closed) {
-          producedAt[sent] = start + (sent + 1) * periodMs;
-          lags.push(now - (producedAt[sent] ?? now));
-          subscriber.next(tokens[sent++] ?? "");
-        }
-        if (sent === tokens.length) subscriber.complete();
-      });
-    });
-
-  const server = new ChatKitServer<undefined>({
-    respond: (thread, message) => {
-      const index = Number(userText(message).replace("stream ", ""));
-      const tokens = loremTokens(config.tokens, index + 1);
-      const producedAt = new Float64Array(tokens.length);
-      produced.set(thread.id, { tokens, producedAt });
-      const last = tokens.length - 1;
-      return model(tokens, producedAt).pipe(
-        accumulateText(),
-        renderTemplate(template, (text: string, k) => channelMessage(text, k < last), {
-          scheduler: asyncScheduler,
-          frameMs: config.frameMs,
-        }),
-        toThreadEvents(thread),
-        throttleTextDeltas({ windowMs: config.windowMs }),
-      );
-    },
-  });
-  const { http, port } = await listen(server);
-
-  let cpu = process.cpuUsage();
-  let stopSampling = (): { rss: number; heapUsed: number } => ({ rss: 0, heapUsed: 0 });
+  const served = config.workers > 1 ? await serveOnCluster(config) : await serveInProcess(config);
   let start = 0;
-  const reply = await runClient<ManyStreamsRequest, ManyStreamsReply>(
-    "manyStreamsClient.ts",
-    { port, streams: config.streams, tokens: config.tokens, staggerMs: config.staggerMs },
-    () => {
-      cpu = process.cpuUsage();
-      stopSampling = sampleMemory();
-      start = epochMs();
-    },
-  );
+  let server;
+  let reply: ManyStreamsReply;
+  try {
+    await runClient<ManyStreamsRequest, ManyStreamsReply>(
+      "manyStreamsClient.ts",
+      warmUpRequest(config, served.port),
+      () => undefined,
+    );
+    reply = await runClient<ManyStreamsRequest, ManyStreamsReply>(
+      "manyStreamsClient.ts",
+      {
+        port: served.port,
+        streams: config.streams,
+        tokens: config.tokens,
+        staggerMs: config.staggerMs,
+        cards: config.cards,
+      },
+      () => {
+        served.begin();
+        start = epochMs();
+      },
+    );
+    server = await served.finish();
+  } finally {
+    await served.close();
+  }
   const wallMs = epochMs() - start;
-  const used = process.cpuUsage(cpu);
-  const peak = stopSampling();
-  await close(http);
 
-  const serverCpuMs = (used.user + used.system) / 1e3;
+  const periodMs = 1000 / config.tokensPerSecond;
+  const timed = config.pace === "timed";
   const delays: number[] = [];
+  const spans: [number, number][] = [];
   let lost = 0;
   let inexact = 0;
   let frames = 0;
   let bytes = 0;
   let lastStart = 0;
+  let lastSent = 0;
   let lastArrival = 0;
   for (const report of reply.reports) {
-    const made = produced.get(report.threadId);
+    const made = server.starts.get(report.threadId);
     if (made === undefined) throw new Error(`many streams: no stream produced for thread ${report.threadId}`);
-    let end = 0;
-    const ends = made.tokens.map((token) => (end += token.length));
-    delays.push(...tokenDelays(ends, made.producedAt, report.lengths, report.times));
+    if (timed) {
+      const tokens = loremTokens(config.tokens, made.index + 1);
+      const producedAt = tokens.map((_, k) => made.startMs + (k + 1) * periodMs);
+      let end = 0;
+      const ends = tokens.map((token) => (end += token.length));
+      delays.push(...tokenDelays(ends, producedAt, report.lengths, report.times));
+      spans.push([producedAt[0] ?? 0, producedAt[producedAt.length - 1] ?? 0]);
+    }
     lost += report.lostChars;
     if (!report.exact) inexact++;
     frames += report.frames;
     bytes += report.bytes;
-    lastStart = Math.max(lastStart, (made.producedAt[0] ?? 0) - start);
+    lastStart = Math.max(lastStart, made.startMs - start);
+    lastSent = Math.max(lastSent, report.sentAt - start);
     lastArrival = Math.max(lastArrival, (report.times[report.times.length - 1] ?? 0) - start);
   }
   const missing = config.streams - reply.reports.length;
-  const concurrency = peakConcurrency([...produced.values()].map(({ producedAt }) => producedAt));
   if (reply.errors.length > 0) console.error(reply.errors.slice(0, 5).join("\n"));
   const received = Float64Array.from(delays.filter((delay) => !Number.isNaN(delay))).sort();
   const p50 = percentile(received, 50);
@@ -185,87 +178,180 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
   const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
   const metrics = {
     streams: config.streams,
+    workers: config.workers,
     frameMs: config.frameMs,
     windowMs: config.windowMs,
     p50DelayMs: p50,
     p99DelayMs: p99,
     maxDelayMs: received[received.length - 1] ?? Number.NaN,
-    serverCpuMsPerStream: serverCpuMs / config.streams,
-    serverCpuUsPerToken: (serverCpuMs * 1e3) / tokensTotal,
-    serverCpuShare: serverCpuMs / wallMs,
+    serverCpuMsPerStream: server.cpuMs / config.streams,
+    serverCpuUsPerToken: (server.cpuMs * 1e3) / tokensTotal,
+    serverCpuShare: server.cpuMs / wallMs,
     clientCpuShare: reply.cpuMs / reply.wallMs,
-    peakRssBytes: peak.rss,
-    peakHeapUsedBytes: peak.heapUsed,
+    peakRssBytes: server.peakRssBytes,
+    peakHeapUsedBytes: server.peakHeapUsedBytes,
+    rssGrowthBytesPerStream: server.rssGrowthBytes / config.streams,
     lostChars: lost + (delays.length - received.length),
     inexactWidgets: inexact,
     failedStreams: missing,
     framesPerStream: frames / Math.max(1, reply.reports.length),
     bytesPerToken: bytes / tokensTotal,
     wallMs,
-    /** How late tokens left the model (ticks + event-loop lag): the part of the delay before the pipeline. */
     /** When the last stream started producing, and when the last text arrived, after the clients started. */
     lastStreamStartMs: lastStart,
-    /** The most streams producing tokens at the same time: S only if setting streams up kept pace. */
-    peakConcurrentStreams: concurrency,
+    /** When the client sent the last request: if far behind `staggerMs`, the client fell behind too. */
+    lastRequestSentMs: lastSent,
     lastArrivalMs: lastArrival,
-    p99ModelLagMs: percentile(Float64Array.from(lags).sort(), 99),
+    /** The most streams producing tokens at the same time: S only if setting streams up kept pace. */
+    peakConcurrentStreams: peakConcurrency(spans),
+    /** How late tokens left the model (ticks + event-loop lag): the part of the delay before the pipeline. */
+    p99ModelLagMs: percentile(Float64Array.from(server.lags).sort(), 99),
   };
-  const verdict = p99 <= 100 && metrics.lostChars === 0 && inexact === 0 && missing === 0 ? "ok" : "MISSED";
+  const correct = metrics.lostChars === 0 && inexact === 0 && missing === 0;
+  const cpu =
+    `server CPU ${metrics.serverCpuUsPerToken.toFixed(1)} µs/token, ${metrics.serverCpuMsPerStream.toFixed(1)} ms/stream, ` +
+    `${(metrics.serverCpuShare * 100).toFixed(0)}% of a core`;
+  const memory = `peak RSS ${mb(server.peakRssBytes)} MB (+${(metrics.rssGrowthBytesPerStream / 1024).toFixed(0)} kB/stream)`;
+  const integrity = `lost ${metrics.lostChars} chars, ${inexact} inexact, ${missing} failed`;
+  if (config.framePerToken) {
+    return {
+      workload: "many streams",
+      name: caseName(config),
+      unit: "µs CPU/token",
+      median: metrics.serverCpuUsPerToken,
+      min: metrics.serverCpuUsPerToken,
+      max: metrics.serverCpuUsPerToken,
+      runs: 1,
+      note:
+        `target <= 10 µs/token (${metrics.serverCpuUsPerToken <= 10 && correct ? "ok" : "MISSED"}); ${cpu}; ` +
+        `${(metrics.framesPerStream / config.tokens).toFixed(2)} frames/token, ${(tokensTotal / (wallMs / 1e3)).toFixed(0)} tokens/s; ` +
+        `${memory}; ${integrity}; client CPU ${(metrics.clientCpuShare * 100).toFixed(0)}% of a core`,
+      metrics,
+    };
+  }
+  const verdict = p99 <= 100 && correct ? "ok" : "MISSED";
   return {
     workload: "many streams",
-    name: `S=${config.streams}, ${config.tokens} tokens at ${config.tokensPerSecond}/s each (${config.ticker} ticker)`,
+    name: caseName(config),
     unit: "ms token→client",
     median: p50,
     min: received[0] ?? Number.NaN,
     max: metrics.maxDelayMs,
     runs: 1,
     note:
-      `p99 ${p99.toFixed(1)} ms (target <= 100, ${verdict}); server CPU ${metrics.serverCpuMsPerStream.toFixed(1)} ms/stream ` +
-      `(${metrics.serverCpuUsPerToken.toFixed(1)} µs/token, ${(metrics.serverCpuShare * 100).toFixed(0)}% of a core); ` +
-      `peak RSS ${mb(peak.rss)} MB; lost ${metrics.lostChars} chars, ${inexact} inexact, ${missing} failed; ` +
+      `p99 ${p99.toFixed(1)} ms (target <= 100, ${verdict}); ${cpu}; ${memory}; ${integrity}; ` +
       `${metrics.framesPerStream.toFixed(0)} frames/stream; client CPU ${(metrics.clientCpuShare * 100).toFixed(0)}% of a core; ` +
-      `frameMs ${config.frameMs}, windowMs ${config.windowMs}; ` +
-      `p99 model lag ${metrics.p99ModelLagMs.toFixed(1)} ms; at most ${concurrency} streams at once; last stream started at ${(lastStart / 1e3).toFixed(1)} s, last text arrived at ${(lastArrival / 1e3).toFixed(1)} s, run took ${(wallMs / 1e3).toFixed(1)} s`,
+      `p99 model lag ${metrics.p99ModelLagMs.toFixed(1)} ms; at most ${metrics.peakConcurrentStreams} streams at once; ` +
+      `last request sent at ${(lastSent / 1e3).toFixed(1)} s, last stream started at ${(lastStart / 1e3).toFixed(1)} s, ` +
+      `last text arrived at ${(lastArrival / 1e3).toFixed(1)} s, ` +
+      `run took ${(wallMs / 1e3).toFixed(1)} s`,
     metrics,
   };
 }
 
-/** W4 for S = 100 and S = 1000. */
-export async function manyStreamsWorkload(counts: readonly number[] = STREAM_COUNTS): Promise<BenchResult[]> {
-  return runAll(counts, {});
+/**
+ * Runs `config` in a process of its own (this file with `--case <json>`),
+ * so one case's memory (PGlite's, say) and garbage do not count in the next.
+ */
+function inOwnProcess(config: ManyStreamsConfig): Promise<BenchResult> {
+  return new Promise((resolve, reject) => {
+    const child = forkBenchScript("manyStreams.ts", process.env, ["--case", JSON.stringify(config)]);
+    let result: BenchResult | undefined;
+    child.on("message", (message) => (result = message as BenchResult));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (result !== undefined) resolve(result);
+      else
+        reject(
+          new Error(`many streams: the case ${caseName(config)} exited (${String(code)}) without a result`),
+        );
+    });
+  });
 }
 
-/**
- * A short unreported run first (50 streams of 100 tokens), so the first
- * measured run does not pay for compiling the template and warming the JIT.
- */
-async function runAll(
-  counts: readonly number[],
-  overrides: Partial<ManyStreamsConfig>,
-): Promise<BenchResult[]> {
-  await runManyStreams({ ...DEFAULT_CONFIG, ...overrides, streams: 50, tokens: 100 });
+/** Runs `cases` one after another, each in its own process (shared and distinct side by side, so a burst of load hits both alike). */
+async function runCases(cases: readonly Partial<ManyStreamsConfig>[]): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const streams of counts)
-    results.push(await runManyStreams({ ...DEFAULT_CONFIG, ...overrides, streams }));
+  for (const overrides of cases) {
+    const result = await inOwnProcess({ ...DEFAULT_CONFIG, streams: 100, ...overrides });
+    console.error(`  W4 ${result.name}: ${result.note ?? ""}`);
+    results.push(result);
+  }
   return results;
 }
 
-/** `npx tsx bench/manyStreams.ts [S ...] [--frameMs=N] [--windowMs=N] [--ticker=per-stream]` */
-function parseArgs(args: readonly string[]): { counts: number[]; overrides: Partial<ManyStreamsConfig> } {
+const bothCards = (streams: number, store: StoreKind = "memory"): Partial<ManyStreamsConfig>[] =>
+  (["shared", "distinct"] as const satisfies readonly CardData[]).map((cards) => ({ streams, cards, store }));
+
+const hasServer = (): boolean => Boolean(process.env["DATABASE_URL"]);
+
+/**
+ * `many-streams`: shared and distinct cards at S = 100 and 1000 with
+ * `MemoryStore`; distinct cards with the durable store in the loop (PGlite;
+ * and pg when DATABASE_URL is set); the one fast stream.
+ */
+export async function manyStreamsWorkload(): Promise<BenchResult[]> {
+  const durable: StoreKind[] = hasServer() ? ["pglite", "pg"] : ["pglite"];
+  return runCases([
+    ...bothCards(100),
+    ...bothCards(1000),
+    ...durable.flatMap((store) =>
+      [100, 1000].map((streams) => ({ streams, cards: "distinct" as const, store })),
+    ),
+    ...FAST_STREAMS,
+  ]);
+}
+
+/** `many-streams-2000` (opt-in, about a minute): shared and distinct cards at S = 2000 in one process. */
+export async function manyStreams2000Workload(): Promise<BenchResult[]> {
+  return runCases(bothCards(2000));
+}
+
+/**
+ * `many-streams-cluster` (opt-in, needs DATABASE_URL:
+ * `.ci/with-postgres npm run bench -- many-streams-cluster`): distinct cards
+ * on the pg store at S = 1000 and 2000, one process beside 2 workers.
+ */
+export async function manyStreamsClusterWorkload(): Promise<BenchResult[]> {
+  if (!hasServer()) {
+    throw new TypeError(
+      "bench many-streams-cluster: needs DATABASE_URL (workers share a PostgreSQL server): " +
+        ".ci/with-postgres npm run bench -- many-streams-cluster",
+    );
+  }
+  return runCases(
+    [1000, 2000].flatMap((streams) =>
+      [1, 2].map((workers) => ({ streams, cards: "distinct" as const, store: "pg" as const, workers })),
+    ),
+  );
+}
+
+/** `npx tsx bench/manyStreams.ts [S ...] [--cards=distinct] [--store=pglite|pg] [--workers=2] [--frameMs=N] [--pace=flat-out] ...` */
+function parseArgs(args: readonly string[]): Partial<ManyStreamsConfig>[] {
   const counts: number[] = [];
-  const overrides: Record<string, number | string> = {};
+  const overrides: Record<string, number | string | boolean> = {};
+  const words = new Set(["ticker", "cards", "store", "pace"]);
   for (const arg of args) {
     const option = /^--(\w+)=(.*)$/.exec(arg);
     if (option === null) counts.push(Number(arg));
-    else overrides[option[1] ?? ""] = option[1] === "ticker" ? (option[2] ?? "") : Number(option[2]);
+    else if (option[2] === "true" || option[2] === "false") overrides[option[1] ?? ""] = option[2] === "true";
+    else overrides[option[1] ?? ""] = words.has(option[1] ?? "") ? (option[2] ?? "") : Number(option[2]);
   }
-  return { counts, overrides: overrides };
+  return (counts.length > 0 ? counts : [100, 1000]).map((streams) => ({ ...overrides, streams }));
 }
 
 if (require.main === module) {
-  const { counts, overrides } = parseArgs(process.argv.slice(2));
-  void runAll(counts.length > 0 ? counts : STREAM_COUNTS, overrides).then((results) => {
-    for (const result of results)
-      console.log(`${result.name}: p50 ${result.median.toFixed(1)} ms; ${result.note ?? ""}`);
-  });
+  const [first, json] = process.argv.slice(2);
+  if (first === "--case" && json !== undefined) {
+    void runManyStreams(JSON.parse(json) as ManyStreamsConfig).then((result) => {
+      if (process.send === undefined) console.log(`${result.name}: ${result.note ?? ""}`);
+      process.send?.(result);
+      process.disconnect?.();
+    });
+  } else {
+    void runCases(parseArgs(process.argv.slice(2))).then((results) => {
+      for (const result of results)
+        console.log(`${result.name}: ${result.median.toFixed(1)} ${result.unit}; ${result.note ?? ""}`);
+    });
+  }
 }

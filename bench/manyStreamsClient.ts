@@ -3,14 +3,15 @@
  * `bench/manyStreams.ts`): opens `streams` concurrent ChatKit requests to
  * the server, starts spread over `staggerMs`, reads each SSE stream as it
  * comes, rebuilds each widget with `applyThreadEvent` and compares it with
- * the expected final widget. Replies with what each stream received, when,
+ * the expected final widget (its own card, when each stream has one). Replies with what each stream received, when,
  * and its own CPU time (so we can tell whether the clients kept up).
  */
 import { Agent, request } from "node:http";
 import { isDeepStrictEqual } from "node:util";
 
 import { createThreadBody, epochMs, serveClient, SseClient } from "./loopback";
-import { channelMessage, loadChannelMessage, loremTokens } from "./streaming";
+import { streamCard, streamMessage, type CardData } from "./manyStreamsCard";
+import { loadChannelMessage, loremTokens } from "./streaming";
 
 const template = loadChannelMessage();
 
@@ -19,10 +20,13 @@ export interface ManyStreamsRequest {
   readonly streams: number;
   readonly tokens: number;
   readonly staggerMs: number;
+  readonly cards: CardData;
 }
 
 export interface StreamReport {
   readonly threadId: string;
+  /** When the client sent the stream's request (epoch ms). */
+  readonly sentAt: number;
   readonly exact: boolean;
   readonly lostChars: number;
   readonly frames: number;
@@ -38,14 +42,14 @@ export interface ManyStreamsReply {
   readonly wallMs: number;
 }
 
-/** The user message of stream `index`; the server seeds its tokens from it. */
-export function streamMessage(index: number): string {
-  return `stream ${index}`;
-}
-
-function readStream(agent: Agent, port: number, index: number, tokens: number): Promise<StreamReport> {
+function readStream(
+  agent: Agent,
+  { port, tokens, cards }: ManyStreamsRequest,
+  index: number,
+): Promise<StreamReport> {
   return new Promise((resolve, reject) => {
     const client = new SseClient();
+    const sentAt = epochMs();
     const req = request(
       {
         host: "127.0.0.1",
@@ -61,9 +65,10 @@ function readStream(agent: Agent, port: number, index: number, tokens: number): 
         res.on("error", reject);
         res.on("end", () => {
           const text = loremTokens(tokens, index + 1).join("");
-          const expected = template.build(channelMessage(text, false));
+          const expected = template.build(streamCard(cards, index, text, false));
           resolve({
             threadId: client.threadId,
+            sentAt,
             exact: isDeepStrictEqual(client.widget(), expected),
             lostChars: client.lostChars(text),
             frames: client.frames,
@@ -75,11 +80,12 @@ function readStream(agent: Agent, port: number, index: number, tokens: number): 
       },
     );
     req.on("error", reject);
-    req.end(createThreadBody(streamMessage(index)));
+    req.end(createThreadBody(streamMessage({ index, tokens })));
   });
 }
 
-async function run({ port, streams, tokens, staggerMs }: ManyStreamsRequest): Promise<ManyStreamsReply> {
+async function run(request: ManyStreamsRequest): Promise<ManyStreamsReply> {
+  const { streams, staggerMs } = request;
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const cpu = process.cpuUsage();
   const start = epochMs();
@@ -90,7 +96,7 @@ async function run({ port, streams, tokens, staggerMs }: ManyStreamsRequest): Pr
     Array.from({ length: streams }, async (_, index) => {
       await started(index);
       try {
-        return await readStream(agent, port, index, tokens);
+        return await readStream(agent, request, index);
       } catch (error) {
         errors.push(`stream ${index}: ${String(error)}`);
         return undefined;

@@ -5,7 +5,7 @@ import { cpus } from "node:os";
 import { diffWorkload } from "./diff";
 import { fastModelWorkload } from "./fastModel";
 import { formatTable, repoPath, type BenchResult } from "./harness";
-import { manyStreamsWorkload } from "./manyStreams";
+import { manyStreams2000Workload, manyStreamsClusterWorkload, manyStreamsWorkload } from "./manyStreams";
 import { slowReaderWorkload } from "./slowReader";
 import { storeWorkload } from "./store";
 import { streamingWorkload } from "./streaming";
@@ -20,6 +20,8 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
   diff: () => diffWorkload(), // W2
   "template-build": () => templateBuildWorkload(), // W3
   "many-streams": () => manyStreamsWorkload(), // W4
+  "many-streams-2000": () => manyStreams2000Workload(), // W4 at S = 2000 (opt-in)
+  "many-streams-cluster": () => manyStreamsClusterWorkload(), // W4 on 2 workers, needs DATABASE_URL (opt-in)
   "slow-reader": () => slowReaderWorkload(), // W5
   store: () => storeWorkload(), // W6
 };
@@ -29,7 +31,16 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
  * run in a child process of their own, so what earlier workloads left
  * behind does not count.
  */
-const OWN_PROCESS: ReadonlySet<string> = new Set(["many-streams", "slow-reader", "store"]);
+const OWN_PROCESS: ReadonlySet<string> = new Set([
+  "many-streams",
+  "many-streams-2000",
+  "many-streams-cluster",
+  "slow-reader",
+  "store",
+]);
+
+/** Workloads that run only when named (`npm run bench -- many-streams-2000`): long, or needing a database server. */
+const OPT_IN: ReadonlySet<string> = new Set(["many-streams-2000", "many-streams-cluster"]);
 
 /** Runs workload `name` in a child process (this script with `--child name`), which sends its results back. */
 function inChildProcess(name: string): Promise<BenchResult[]> {
@@ -58,7 +69,7 @@ async function main(names: readonly string[]): Promise<void> {
       `bench: unknown workload ${unknown.join(", ")}; the workloads are ${Object.keys(WORKLOADS).join(", ")}`,
     );
   }
-  const selected = names.length > 0 ? names : Object.keys(WORKLOADS);
+  const selected = names.length > 0 ? names : Object.keys(WORKLOADS).filter((name) => !OPT_IN.has(name));
   const results: BenchResult[] = [];
   for (const name of selected) {
     const workload = OWN_PROCESS.has(name) ? await inChildProcess(name) : await WORKLOADS[name]!();

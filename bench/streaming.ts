@@ -81,7 +81,7 @@ export function loremTokens(count: number, seed = 1): string[] {
 }
 
 /** The data of `examples/widgets/channel_message.widget` for one state of the streamed message. */
-interface ChannelMessageData {
+export interface ChannelMessageData {
   readonly user_name: string;
   readonly channel: string;
   readonly message: string;

@@ -266,6 +266,11 @@ export class ChatKitServer<TContext = unknown> {
     );
   }
 
+  /** What serialises each thread's requests: `config.threadLocks`, else the store's, else one process's queues. */
+  get threadLocks(): ThreadLocks {
+    return this.#locks;
+  }
+
   /** Resolves once every thread is given back, each cancelled stream's clean-up done (for tests and graceful shutdown). */
   async idle(): Promise<void> {
     for (let round = 0; round < 1000 && this.#releasing.size > 0; round++) {

@@ -93,4 +93,11 @@ export interface Store<TContext = unknown> {
    * store used by one process: the server then queues requests in memory.
    */
   readonly threadLocks?: ThreadLocks | undefined;
+
+  /**
+   * True when several processes may use this store at once: its data (and
+   * its `threadLocks`) live outside the process, in a database server say.
+   * `serveOnAllCores` refuses a store that does not say so. Default false.
+   */
+  readonly sharedAcrossProcesses?: boolean | undefined;
 }

@@ -27,4 +27,7 @@ export interface ThreadLocks {
    * Rejects with `ThreadBusyError` after `waitMs`.
    */
   acquire(threadId: string, options: AcquireThreadOptions): Promise<ReleaseThread>;
+
+  /** True when these locks hold across processes (leases in a shared database); default false. */
+  readonly sharedAcrossProcesses?: boolean | undefined;
 }

@@ -1,19 +1,9 @@
 import {
   asyncScheduler,
-  connect,
-  endWith,
-  filter,
-  ignoreElements,
-  interval,
   isObservable,
-  map,
-  merge,
-  startWith,
-  switchMap,
-  takeUntil,
-  withLatestFrom,
+  Observable,
   type MonoTypeOperatorFunction,
-  type Observable,
+  type SchedulerAction,
   type SchedulerLike,
 } from "rxjs";
 
@@ -54,16 +44,37 @@ export function heartbeat(config: HeartbeatConfig): MonoTypeOperatorFunction<str
   if (!isObservable(paused)) {
     throw new TypeError(`heartbeat: paused must be an Observable<boolean>, got ${String(paused)}`);
   }
-  return connect((frames) => {
-    const ended = frames.pipe(ignoreElements(), endWith(true));
-    const beats = frames.pipe(
-      startWith(""),
-      switchMap(() => interval(intervalMs, scheduler)),
-      withLatestFrom(paused.pipe(startWith(false))),
-      filter(([, isPaused]) => !isPaused),
-      map(() => HEARTBEAT_FRAME),
-      takeUntil(ended),
-    );
-    return merge(frames, beats);
-  });
+  // One timer per stream, not one per frame: a frame only moves the time the next beat is due, and the
+  // timer, when it fires early (a frame came since it was set), waits for the rest. Restarting an
+  // interval at every frame (`switchMap(() => interval(...))`) cost a timer and a subscription per frame.
+  return (frames) =>
+    new Observable<string>((subscriber) => {
+      let isPaused = false;
+      let dueAt = scheduler.now() + intervalMs;
+      const pausedSubscription = paused.subscribe({
+        next: (value) => (isPaused = value),
+        error: (error: unknown) => subscriber.error(error),
+      });
+      const beats = scheduler.schedule(function beat(this: SchedulerAction<undefined>) {
+        const now = scheduler.now();
+        if (now >= dueAt) {
+          if (!isPaused) subscriber.next(HEARTBEAT_FRAME);
+          dueAt += intervalMs;
+        }
+        this.schedule(undefined, Math.max(0, dueAt - now));
+      }, intervalMs);
+      const framesSubscription = frames.subscribe({
+        next: (frame) => {
+          dueAt = scheduler.now() + intervalMs;
+          subscriber.next(frame);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        framesSubscription.unsubscribe();
+        beats.unsubscribe();
+        pausedSubscription.unsubscribe();
+      };
+    });
 }

@@ -72,6 +72,11 @@ export class PostgresStore<TContext = unknown> implements Store<TContext> {
     );
   }
 
+  /** True on a PostgreSQL server (`fromPgPool`), false on an embedded PGlite (one process only). */
+  get sharedAcrossProcesses(): boolean {
+    return this.#driver.sharedAcrossProcesses === true;
+  }
+
   /**
    * Creates or upgrades the tables now (every other method does it on first
    * use); resolves with the schema version. A failure is not cached: the

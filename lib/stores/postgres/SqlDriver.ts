@@ -16,4 +16,7 @@ export interface SqlDriver extends SqlQueryable {
    * rolls back and rejects with the same error.
    */
   transaction<T>(body: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+
+  /** True when other processes can reach the same database (a server), false for an embedded one. */
+  readonly sharedAcrossProcesses?: boolean | undefined;
 }

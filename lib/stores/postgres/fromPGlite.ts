@@ -34,6 +34,8 @@ export function fromPGlite(db: PGliteLike): SqlDriver {
     throw new TypeError(`fromPGlite: expected a PGlite instance, got ${typeof db}`);
   }
   return {
+    // PGlite lives in this process's memory (its data directory takes one process at a time).
+    sharedAcrossProcesses: false,
     ...queryable(db),
     transaction: (body) => db.transaction((tx) => body(queryable(tx))),
   };

@@ -30,6 +30,7 @@ export function fromPgPool(pool: PgPoolLike): SqlDriver {
   const run = async <Row>(client: PgPoolLike | PgClientLike, sql: string, params: readonly unknown[]) =>
     (await client.query(sql, [...params])).rows as Row[];
   return {
+    sharedAcrossProcesses: true,
     query: (sql, params = []) => run(pool, sql, params),
     async transaction(body) {
       const client = await pool.connect();

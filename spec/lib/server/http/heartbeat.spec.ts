@@ -1,4 +1,4 @@
-import { NEVER, Subject } from "rxjs";
+import { asyncScheduler, NEVER, Subject, type SchedulerLike } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import { heartbeat, HEARTBEAT_FRAME } from "../../../../lib/server/http/heartbeat";
@@ -67,6 +67,26 @@ describe("heartbeat", () => {
         h,
       });
     });
+  });
+
+  it("sets one timer per stream, not one per frame: a burst of frames schedules nothing", () => {
+    let scheduled = 0;
+    const counting: SchedulerLike = {
+      now: () => asyncScheduler.now(),
+      schedule: (...args: Parameters<SchedulerLike["schedule"]>) => {
+        scheduled++;
+        return asyncScheduler.schedule(...args);
+      },
+    };
+    testScheduler().run(({ cold, expectObservable }) => {
+      // 200 frames, one per virtual ms, then silence: the one timer moves with them and beats after the last.
+      const frames = cold<string>(`${"a".repeat(200)}-----|`);
+      expectObservable(frames.pipe(heartbeat({ intervalMs: 3, paused: NEVER, scheduler: counting }))).toBe(
+        `${"a".repeat(200)}--h--|`,
+        { a: "a", h },
+      );
+    });
+    expect(scheduled).toBe(1);
   });
 
   it("is a TypeError on a bad interval or demand signal", () => {
