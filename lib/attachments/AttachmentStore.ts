@@ -9,6 +9,12 @@
  */
 export interface AttachmentStore {
   /**
+   * True when several processes may use this store at once and see each
+   * other's bytes (a directory on one machine, a PostgreSQL server);
+   * `serveOnAllCores` refuses attachments whose bytes live in one process.
+   */
+  readonly sharedAcrossProcesses?: boolean | undefined;
+  /**
    * Stores `bytes` under `attachmentId`, replacing any, all at once: a
    * reader sees the old bytes or the new ones, never part of them.
    */

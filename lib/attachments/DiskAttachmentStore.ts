@@ -23,6 +23,8 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export class DiskAttachmentStore implements AttachmentStore {
   readonly directory: string;
+  /** Processes on one machine share a directory (each write is a rename, atomic there). */
+  readonly sharedAcrossProcesses = true;
   #ready: Promise<unknown> | undefined;
 
   constructor(config: DiskAttachmentStoreConfig) {

@@ -57,6 +57,23 @@ export class ServerAttachments<TContext> {
     this.#now = now;
   }
 
+  /**
+   * Why the upload and preview URLs this server signs would fail in another
+   * process of the same app, or `undefined` when they would not: the secret
+   * must be given (a random one is this process's alone) and the bytes must
+   * live where every process reads them.
+   */
+  get notSharedAcrossProcesses(): string | undefined {
+    if (!this.#config.secretGiven) {
+      return "its attachments.secret is made at random in each process, so a URL signed by one worker is refused by another; give the same secret to every worker";
+    }
+    if (this.#config.store.sharedAcrossProcesses !== true) {
+      const name = this.#config.store.constructor?.name ?? "an AttachmentStore";
+      return `its attachment bytes (${name}) live in one process; keep them in a directory or on a PostgreSQL server (fromPgPool), or give a store with sharedAcrossProcesses: true`;
+    }
+    return undefined;
+  }
+
   #owner(context: TContext): string {
     return ownerOf(this.#config.owner, context, "ChatKitServer attachments");
   }

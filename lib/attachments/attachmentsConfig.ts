@@ -72,6 +72,8 @@ export interface ResolvedAttachmentsConfig<TContext> {
   readonly url: string;
   readonly store: AttachmentStore;
   readonly secret: Uint8Array;
+  /** False when `secret` was made at random for this process (so no other process can verify its URLs). */
+  readonly secretGiven: boolean;
   readonly maxBytes: number;
   readonly mimeTypes: readonly string[];
   readonly owner: OwnerOf<TContext> | undefined;
@@ -152,6 +154,7 @@ export function resolveAttachmentsConfig<TContext>(
     url: config.url,
     store,
     secret,
+    secretGiven: config.secret !== undefined,
     maxBytes,
     mimeTypes: mimeTypes as string[],
     owner: config.owner,

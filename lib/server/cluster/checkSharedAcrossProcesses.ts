@@ -5,6 +5,8 @@ import type { ThreadLocks } from "../ThreadLocks";
 export interface SharedStateOf {
   readonly store: Store<never>;
   readonly threadLocks: ThreadLocks;
+  /** `ChatKitServer.attachments`: its signed URLs must verify in every worker. */
+  readonly attachments?: { readonly notSharedAcrossProcesses: string | undefined } | undefined;
   /** Resolves once every thread is given back (`ChatKitServer.idle`): awaited on a graceful stop. */
   idle?(): Promise<void>;
 }
@@ -30,7 +32,7 @@ function nameOf(value: object): string {
  * @param caller Named in the error, e.g. `"serveOnAllCores"`.
  */
 export function checkSharedAcrossProcesses(server: SharedStateOf, caller: string): void {
-  const { store, threadLocks } = server;
+  const { store, threadLocks, attachments } = server;
   if (store.sharedAcrossProcesses !== true) {
     const what = nameOf(store) === "PostgresStore" ? "PostgresStore on an embedded PGlite" : nameOf(store);
     throw new TypeError(
@@ -45,6 +47,12 @@ export function checkSharedAcrossProcesses(server: SharedStateOf, caller: string
       `${caller}: the server's threadLocks (${nameOf(threadLocks)}) hold a thread in one process only, so two ` +
         "workers could answer one thread at once. Leave ChatKitServer's threadLocks out to use the store's " +
         "(PostgresStore's leases), or give locks with sharedAcrossProcesses: true.",
+    );
+  }
+  const attachmentsProblem = attachments?.notSharedAcrossProcesses;
+  if (attachmentsProblem !== undefined) {
+    throw new TypeError(
+      `${caller}: the server's attachments cannot be shared by the workers: ${attachmentsProblem}.`,
     );
   }
 }

@@ -35,6 +35,11 @@ export class PostgresAttachmentStore implements AttachmentStore {
     this.#tables = tablesIn(config.schema ?? "public", "PostgresAttachmentStore");
   }
 
+  /** True on a PostgreSQL server (`fromPgPool`), false on an embedded PGlite. */
+  get sharedAcrossProcesses(): boolean {
+    return this.#driver.sharedAcrossProcesses === true;
+  }
+
   async #db(): Promise<SqlDriver> {
     this.#ready ??= migrate(this.#driver, this.#tables).catch((error: unknown) => {
       this.#ready = undefined;

@@ -7,6 +7,7 @@ import type { ThreadLocks } from "../../../../lib/server/ThreadLocks";
 import { MemoryStore } from "../../../../lib/stores/MemoryStore";
 import { fromPGlite } from "../../../../lib/stores/postgres/fromPGlite";
 import { fromPgPool } from "../../../../lib/stores/postgres/fromPgPool";
+import { PostgresAttachmentStore } from "../../../../lib/stores/postgres/PostgresAttachmentStore";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
 
 /** Clients that are never queried: the check reads what the store says about itself, and runs no SQL. */
@@ -71,5 +72,46 @@ describe("checkSharedAcrossProcesses", () => {
     expect(() =>
       checkSharedAcrossProcesses(serverOn({ store: new SharedStore(), threadLocks: locks }), "f"),
     ).not.toThrow();
+  });
+
+  describe("attachments", () => {
+    const secret = "s".repeat(32);
+    const sharedStore = () => new PostgresStore({ driver: fromPgPool(pgPool) });
+
+    it("accepts a given secret with bytes in a directory or on a PostgreSQL server", () => {
+      for (const bytes of [
+        { directory: "/tmp/chatkit-attachments" },
+        { store: new PostgresAttachmentStore({ driver: fromPgPool(pgPool) }) },
+      ]) {
+        const server = serverOn({ store: sharedStore(), attachments: { url: "/chatkit", secret, ...bytes } });
+        expect(() => checkSharedAcrossProcesses(server, "f")).not.toThrow();
+      }
+    });
+
+    it("refuses a secret made at random per process: a URL one worker signs would be refused by the next", () => {
+      const server = serverOn({
+        store: sharedStore(),
+        attachments: { url: "/chatkit", directory: "/tmp/a" },
+      });
+      expect(() => checkSharedAcrossProcesses(server, "serveOnAllCores")).toThrow(
+        "serveOnAllCores: the server's attachments cannot be shared by the workers: its attachments.secret is " +
+          "made at random in each process",
+      );
+    });
+
+    it("refuses bytes kept in an embedded PGlite", () => {
+      const server = serverOn({
+        store: sharedStore(),
+        attachments: {
+          url: "/chatkit",
+          secret,
+          store: new PostgresAttachmentStore({ driver: fromPGlite(pglite) }),
+        },
+      });
+      expect(() => checkSharedAcrossProcesses(server, "f")).toThrow(
+        "f: the server's attachments cannot be shared by the workers: its attachment bytes " +
+          "(PostgresAttachmentStore) live in one process",
+      );
+    });
   });
 });
