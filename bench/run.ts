@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 import { diffWorkload } from "./diff";
+import { distinctCardsWorkload } from "./distinctCards";
 import { fastModelWorkload } from "./fastModel";
 import { formatTable, repoPath, type BenchResult } from "./harness";
 import { manyStreamsWorkload } from "./manyStreams";
@@ -19,6 +20,7 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
   "fast-model": () => fastModelWorkload(), // W1r
   diff: () => diffWorkload(), // W2
   "template-build": () => templateBuildWorkload(), // W3
+  "distinct-cards": () => distinctCardsWorkload(), // per-stream builds (issue #13)
   "many-streams": () => manyStreamsWorkload(), // W4
   "slow-reader": () => slowReaderWorkload(), // W5
   store: () => storeWorkload(), // W6

@@ -16,7 +16,7 @@ import { WIDGET_ROOT_TYPES } from "../components";
 import { handlebarsEngine } from "../engines/handlebars";
 import { describeJsonValue, formatJsonPath, isJsonObject } from "../json";
 import { jinjaEngine } from "../engines/jinja";
-import type { CompiledTemplate, TemplateEngine } from "../engines/TemplateEngine";
+import type { CompiledTemplate, StreamRenderer, TemplateEngine } from "../engines/TemplateEngine";
 import { dropNulls } from "../serialize";
 import { compileDataValidator, type DataValidator } from "./dataValidator";
 import { asUnreadableData, normalizeData, UnreadableDataError } from "./normalizeData";
@@ -213,8 +213,27 @@ export class WidgetTemplate<TData = object> {
 
   /** Renders the widget for `data`; throws a `WidgetTemplateError` subclass on any failure. */
   build(data: TData): WidgetRoot {
+    return this.#build(data, this.#compiled);
+  }
+
+  /**
+   * A builder for one stream of builds (one widget rebuilt token after
+   * token), whose `build` is this template's: each build reuses what the
+   * stream's previous build parsed, so the cost per build stays the same
+   * however many streams build this template at once, each with its own
+   * data. `renderTemplate` makes one per subscription; make one per stream
+   * when building by hand (a generator yielding a card per token), and let
+   * it go with the stream. `build` alone shares a small cache between all
+   * its callers, which more than a few concurrent streams outgrow.
+   */
+  streamBuilder(): { build(data: TData): WidgetRoot } {
+    const renderer = this.#compiled.streamRenderer?.() ?? this.#compiled;
+    return { build: (data) => this.#build(data, renderer) };
+  }
+
+  #build(data: TData, renderer: Partial<StreamRenderer>): WidgetRoot {
     const normalized = this.#checkData(data);
-    const widget = dropNulls(this.#renderJson(normalized));
+    const widget = dropNulls(this.#renderJson(normalized, renderer));
     return this.#checkRoot(widget);
   }
 
@@ -223,10 +242,10 @@ export class WidgetTemplate<TData = object> {
    * long strings (`renderParsed`) does both at once; text that is not JSON
    * still fails with the excerpt `parseRenderedJson` shows.
    */
-  #renderJson(data: Readonly<Record<string, unknown>>): unknown {
-    const compiled = this.#compiled;
-    if (compiled.renderParsed === undefined) return parseRenderedJson(compiled.render(data), this.#context);
-    const rendered = compiled.renderParsed(data);
+  #renderJson(data: Readonly<Record<string, unknown>>, renderer: Partial<StreamRenderer>): unknown {
+    if (renderer.renderParsed === undefined)
+      return parseRenderedJson(this.#compiled.render(data), this.#context);
+    const rendered = renderer.renderParsed(data);
     return rendered.ok ? rendered.value : parseRenderedJson(rendered.text, this.#context);
   }
 

@@ -194,5 +194,26 @@ describe("JinjaTemplate.renderParsed", () => {
         { numRuns: 200 },
       );
     });
+
+    it("holds for every call of several stream renderers of one template, called in turns", () => {
+      fc.assert(
+        fc.property(
+          template,
+          fc.array(fc.array(data, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }),
+          (source, streams) => {
+            const compiled = compile(source);
+            const renderers = streams.map(() => compiled.streamRenderer());
+            const longest = Math.max(...streams.map((calls) => calls.length));
+            for (let call = 0; call < 2 * longest; call++) {
+              streams.forEach((calls, stream) => {
+                const d = calls[call % calls.length]!;
+                expectSame(renderers[stream]!.renderParsed(d), expected(compiled, d));
+              });
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
   });
 });
