@@ -114,11 +114,12 @@ describe("JinjaTemplate.renderParsed", () => {
     expectSame(result, expected(template, { s: LONG }));
   });
 
-  it("falls back for a long string used as a key, inside a longer string, or read back from a set block", () => {
+  it("falls back for a long string used as a key, inside a longer string, read back from a set block, or under __proto__", () => {
     const sources = [
       "{ {{ s | tojson }}: {{ s | tojson }} }",
       '["\\{{ s | tojson }}"]',
       "{%- set _c -%}{{ s | tojson }}{%- endset -%}[{{ _c }}, {{ (_c | length) | tojson }}]",
+      '{"__proto__": {"a": {{ s | tojson }}}}',
     ];
     for (const source of sources) {
       const template = compile(source);
