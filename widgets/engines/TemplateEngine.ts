@@ -27,7 +27,13 @@ export interface StreamRenderer {
 
 /** What `renderParsed` returns: the parsed value, or the text that is not JSON. */
 export type RenderParsedResult =
-  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly text: string };
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      /** True when `value` holds no `null` at any depth, so dropping nulls has nothing to do; may be left out. */
+      readonly nullFree?: boolean;
+    }
+  | { readonly ok: false; readonly text: string };
 
 /**
  * A template language. Engines throw the library's own errors

@@ -233,20 +233,21 @@ export class WidgetTemplate<TData = object> {
 
   #build(data: TData, renderer: Partial<StreamRenderer>): WidgetRoot {
     const normalized = this.#checkData(data);
-    const widget = dropNulls(this.#renderJson(normalized, renderer));
-    return this.#checkRoot(widget);
+    return this.#checkRoot(this.#renderJson(normalized, renderer));
   }
 
   /**
-   * Renders and parses. An engine that can skip re-escaping and re-parsing
-   * long strings (`renderParsed`) does both at once; text that is not JSON
-   * still fails with the excerpt `parseRenderedJson` shows.
+   * Renders and parses, then drops `null` props. An engine that can skip
+   * re-escaping and re-parsing long strings (`renderParsed`) does both at
+   * once, and says when the value holds no `null` (no walk then); text that
+   * is not JSON still fails with the excerpt `parseRenderedJson` shows.
    */
   #renderJson(data: Readonly<Record<string, unknown>>, renderer: Partial<StreamRenderer>): unknown {
     if (renderer.renderParsed === undefined)
-      return parseRenderedJson(this.#compiled.render(data), this.#context);
+      return dropNulls(parseRenderedJson(this.#compiled.render(data), this.#context));
     const rendered = renderer.renderParsed(data);
-    return rendered.ok ? rendered.value : parseRenderedJson(rendered.text, this.#context);
+    if (!rendered.ok) return dropNulls(parseRenderedJson(rendered.text, this.#context));
+    return rendered.nullFree === true ? rendered.value : dropNulls(rendered.value);
   }
 
   /** `build` that returns the error instead of throwing it; it never throws, whatever `data` is. */

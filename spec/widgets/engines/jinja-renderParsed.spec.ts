@@ -26,8 +26,22 @@ function expected(template: JinjaTemplate, data: Record<string, unknown>): Rende
   }
 }
 
-/** Deep equality that also compares the order of object keys. */
+/** Whether `value` holds a `null` at any depth. */
+function holdsNull(value: unknown): boolean {
+  if (value === null) return true;
+  return typeof value === "object" && Object.values(value).some(holdsNull);
+}
+
+/**
+ * Deep equality that also compares the order of object keys; a result that
+ * says its value is `nullFree` must hold no null (it may say nothing).
+ */
 function expectSame(actual: RenderParsedResult, wanted: RenderParsedResult): void {
+  if (actual.ok && actual.nullFree !== undefined) {
+    if (actual.nullFree) expect(holdsNull(actual.value)).toBe(false);
+    const { nullFree: _nullFree, ...rest } = actual;
+    actual = rest;
+  }
   expect(actual).toEqual(wanted);
   expect(JSON.stringify(actual)).toBe(JSON.stringify(wanted));
 }
@@ -105,6 +119,20 @@ describe("JinjaTemplate.renderParsed", () => {
         expectSame(template.renderParsed(d), expected(template, d));
       }
     }
+  });
+
+  it("says when the value holds no null, with a skeleton or without", () => {
+    const template = compile('{"a":{{ s | tojson }},"b":{{ t | tojson }}}');
+    const nullFree = (d: Record<string, unknown>) => {
+      const result = template.renderParsed(d);
+      return result.ok ? result.nullFree : "not JSON";
+    };
+    expect(nullFree({ s: LONG, t: "x" })).toBe(true);
+    expect(nullFree({ s: LONG, t: null })).toBe(false);
+    expect(nullFree({ s: "short", t: "x" })).toBe(true);
+    expect(nullFree({ s: "short", t: null })).toBe(false);
+    // A text holding "null" inside a string may say false; never true with a null in the value.
+    expect(nullFree({ s: "null", t: null })).toBe(false);
   });
 
   it("returns the exact text when it is not JSON", () => {

@@ -262,7 +262,7 @@ export class JinjaTemplate implements CompiledTemplate {
       }
       // Without a skeleton, render again without slots: a JSON error then names a position in the real text.
       if (skeleton === null) return parseRendered(this.#run(data));
-      return { ok: true, value: fillSkeleton(skeleton, slots.values) };
+      return { ok: true, value: fillSkeleton(skeleton, slots.values), nullFree: skeleton.nullFree };
     } catch (error) {
       throw this.translate(error);
     }
@@ -294,6 +294,7 @@ function learnSkeleton(text: string, slots: Slots): Skeleton | null {
   }
 }
 
+/** `JSON.parse`, saying whether the value can hold a `null` (a text without "null" cannot). */
 function parseRendered(text: string): RenderParsedResult {
   let value: unknown;
   try {
@@ -301,7 +302,7 @@ function parseRendered(text: string): RenderParsedResult {
   } catch {
     return { ok: false, text };
   }
-  return { ok: true, value };
+  return { ok: true, value, nullFree: !text.includes("null") };
 }
 
 function interpret(

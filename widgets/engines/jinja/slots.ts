@@ -46,6 +46,8 @@ type Filler = (values: readonly string[]) => unknown;
  */
 export interface Skeleton {
   readonly fill: Filler;
+  /** Whether the tree holds no `null` (slots hold strings, so no value filled from it does either). */
+  readonly nullFree: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export interface Skeleton {
 export function skeletonOf(parsed: unknown, slots: Slots): Skeleton | undefined {
   const found = new Array<number>(slots.values.length).fill(0);
   let valid = true;
+  let nullFree = true;
   const locate = (value: unknown): Filler | undefined => {
     if (typeof value === "string") {
       const index = slotIndex(value, slots);
@@ -66,6 +69,7 @@ export function skeletonOf(parsed: unknown, slots: Slots): Skeleton | undefined 
       found[index] = (found[index] ?? 0) + 1;
       return (values) => values[index];
     }
+    if (value === null) nullFree = false;
     if (typeof value !== "object" || value === null) return undefined;
     const keys: (string | number)[] = [];
     const fillers: Filler[] = [];
@@ -91,7 +95,7 @@ export function skeletonOf(parsed: unknown, slots: Slots): Skeleton | undefined 
   };
   const fill = locate(parsed);
   if (!valid || fill === undefined || !found.every((count) => count === 1)) return undefined;
-  return { fill };
+  return { fill, nullFree };
 }
 
 /** Copies `node` (an array or an object on the way to a marker) and fills its `keys`. */
