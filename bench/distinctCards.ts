@@ -38,7 +38,7 @@ function cardData(stream: number, distinct: boolean, message: string) {
 }
 
 /** A case, and a check of what its streams built last. */
-interface StreamsCase {
+export interface StreamsCase {
   readonly bench: BenchCase;
   /** Runs the case once and throws unless every stream's last widget is the one-off build of its data. */
   readonly check: () => void;
@@ -51,7 +51,7 @@ interface StreamsCase {
  * `TOKENS_PER_RUN` tokens to every stream; every message restarts at the
  * same text per run, so runs do the same work however many there are.
  */
-function streamsCase(template: WidgetTemplate, streams: number, distinct: boolean): StreamsCase {
+export function streamsCase(template: WidgetTemplate, streams: number, distinct: boolean): StreamsCase {
   const tokens = loremTokens(TOKENS_BEFORE + TOKENS_PER_RUN);
   const before = tokens.slice(0, TOKENS_BEFORE).join("");
   const subjects = Array.from({ length: streams }, () => new Subject<string>());
