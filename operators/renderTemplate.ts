@@ -45,14 +45,14 @@ export interface RenderTemplateConfig {
  * ```
  *
  * - Without `config.scheduler` every value is rendered, synchronously.
- * - Each subscription builds with its own `template.streamBuilder()` when
- *   the template has one (a `WidgetTemplate` does), so what one build parsed
- *   serves the next build of the same stream, however many streams render
- *   the template at once.
  * - With it, the first value after a quiet frame is rendered at once (no
  *   added latency), then at each frame's end the latest value not yet
  *   rendered, if any. Superseded values are never rendered, and a value
  *   already rendered is never rendered again.
+ * - Each subscription builds with its own `template.streamBuilder()` when
+ *   the template has one (a `WidgetTemplate` does), so what one build parsed
+ *   serves the next build of the same stream, however many streams render
+ *   the template at once.
  * - On completion the latest value not yet rendered is rendered at once,
  *   then the output completes: the final state always arrives, without
  *   waiting for the frame.

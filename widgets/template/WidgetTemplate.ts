@@ -92,7 +92,10 @@ const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
  * string with `tojson` at its top level (a message streaming into a card),
  * successive builds reuse the parsed rest of the widget: those parts are
  * frozen and shared between the widgets, which is also what lets the diff
- * skip them. Copy a widget (`structuredClone`) before changing it.
+ * skip them. Copy a widget (`structuredClone`) before changing it. A stream
+ * of builds keeps its own parsed card with `streamBuilder()` (what
+ * `renderTemplate` uses), so any number of streams, each with its own
+ * data, keep that; `build` alone shares the last 16 cards among all callers.
  *
  * @example
  * const card = WidgetTemplate.fromFile("widgets/channel-message.widget", { baseDir: __dirname });
