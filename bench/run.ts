@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 import { diffWorkload } from "./diff";
+import { distinctCardsWorkload } from "./distinctCards";
 import { fastModelWorkload } from "./fastModel";
 import { formatTable, repoPath, type BenchResult } from "./harness";
 import { manyStreams2000Workload, manyStreamsClusterWorkload, manyStreamsWorkload } from "./manyStreams";
@@ -19,6 +20,7 @@ const WORKLOADS: Readonly<Record<string, () => BenchResult[] | Promise<BenchResu
   "fast-model": () => fastModelWorkload(), // W1r
   diff: () => diffWorkload(), // W2
   "template-build": () => templateBuildWorkload(), // W3
+  "distinct-cards": () => distinctCardsWorkload(), // per-stream builds (issue #13)
   "many-streams": () => manyStreamsWorkload(), // W4
   "many-streams-2000": () => manyStreams2000Workload(), // W4 at S = 2000 (opt-in)
   "many-streams-cluster": () => manyStreamsClusterWorkload(), // W4 on 2 workers, needs DATABASE_URL (opt-in)

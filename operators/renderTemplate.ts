@@ -1,4 +1,4 @@
-import { animationFrameScheduler, map, Observable } from "rxjs";
+import { animationFrameScheduler, defer, map, Observable } from "rxjs";
 import type { OperatorFunction, SchedulerLike, Subscription } from "rxjs";
 
 import type { WidgetRoot } from "../widgets/components";
@@ -7,6 +7,12 @@ import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 /** Anything that turns data into a widget root, such as a loaded `.widget` template. */
 export interface WidgetBuilder<T> {
   build(data: T): WidgetRoot;
+  /**
+   * A builder for one stream of builds, which keeps what makes its next
+   * build cheap (`WidgetTemplate.streamBuilder`); when present,
+   * `renderTemplate` makes one per subscription.
+   */
+  streamBuilder?(): { build(data: T): WidgetRoot };
 }
 
 /** Options of {@link renderTemplate}. */
@@ -43,6 +49,10 @@ export interface RenderTemplateConfig {
  *   added latency), then at each frame's end the latest value not yet
  *   rendered, if any. Superseded values are never rendered, and a value
  *   already rendered is never rendered again.
+ * - Each subscription builds with its own `template.streamBuilder()` when
+ *   the template has one (a `WidgetTemplate` does), so what one build parsed
+ *   serves the next build of the same stream, however many streams render
+ *   the template at once.
  * - On completion the latest value not yet rendered is rendered at once,
  *   then the output completes: the final state always arrives, without
  *   waiting for the frame.
@@ -109,14 +119,19 @@ export function renderTemplate<TData, TIn = TData>(
     );
   }
 
-  // Without `project`, TIn is TData (see the first overload).
-  const render = (value: TIn, index: number): WidgetRoot =>
-    template.build(project === undefined ? (value as unknown as TData) : project(value, index));
+  /** Renders one subscription's values, with a builder of its own when the template makes them. */
+  const renderer = (): ((value: TIn, index: number) => WidgetRoot) => {
+    const builder = template.streamBuilder?.() ?? template;
+    // Without `project`, TIn is TData (see the first overload).
+    return (value, index) =>
+      builder.build(project === undefined ? (value as unknown as TData) : project(value, index));
+  };
 
-  if (scheduler === undefined) return map(render);
+  if (scheduler === undefined) return (source) => defer(() => source.pipe(map(renderer())));
 
   return (source) =>
     new Observable<WidgetRoot>((subscriber) => {
+      const render = renderer();
       // The latest value not yet rendered, boxed so `undefined` is a value.
       let latest: { readonly value: TIn; readonly index: number } | null = null;
       let index = 0;

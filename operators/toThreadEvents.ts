@@ -1,21 +1,11 @@
-import {
-  asyncScheduler,
-  catchError,
-  concat,
-  concatMap,
-  defer,
-  EMPTY,
-  of,
-  throwError,
-  type ObservableInput,
-  type OperatorFunction,
-} from "rxjs";
+import { asyncScheduler, Observable, type OperatorFunction } from "rxjs";
 
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 import type { ThreadMetadata, WidgetItem } from "../lib/events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../lib/ids";
 import type { WidgetRoot } from "../widgets/components";
 import { diffWidgetStates, type DiffWidgetsConfig } from "./diffWidgets";
+import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 
 /** Options of {@link toThreadEvents}. */
 export interface ToThreadEventsConfig extends DiffWidgetsConfig {
@@ -93,9 +83,21 @@ export function toThreadEvents(
   };
 
   return (source) =>
-    defer(() => {
-      /** The item as the client holds it after the last event sent. */
-      let item: WidgetItem | undefined;
+    new Observable<ThreadStreamEvent>((subscriber) => {
+      /** The item as `thread.item.added` sent it, and the widget as the client holds it after the last event. */
+      let added: WidgetItem | undefined;
+      let widget: WidgetRoot | undefined;
+      /**
+       * States a consumer fed back synchronously while the updates of one
+       * state were being sent: they are diffed after those, in order (the
+       * job `concatMap` did here, without an inner subscription per state).
+       */
+      const pending: WidgetRoot[] = [];
+      let sending = false;
+      let completed = false;
+
+      const lastItem = (first: WidgetItem): WidgetItem =>
+        widget === first.widget ? first : { ...first, widget: widget as WidgetRoot };
 
       const doneEvent = (last: WidgetItem): ThreadStreamEvent => {
         if (typeof copyText !== "function") return { type: "thread.item.done", item: last };
@@ -104,8 +106,8 @@ export function toThreadEvents(
         return { type: "thread.item.done", item: text === undefined ? rest : { ...rest, copy_text: text } };
       };
 
-      const step = (state: WidgetRoot): ObservableInput<ThreadStreamEvent> => {
-        if (item === undefined) {
+      const send = (state: WidgetRoot): void => {
+        if (added === undefined) {
           const first: WidgetItem = {
             type: "widget",
             id: generateId("message"),
@@ -114,37 +116,74 @@ export function toThreadEvents(
             widget: state,
             ...(typeof copyText === "string" ? { copy_text: copyText } : {}),
           };
-          item = first;
-          return [{ type: "thread.item.added", item: first }];
+          added = first;
+          widget = state;
+          subscriber.next({ type: "thread.item.added", item: first });
+          return;
         }
-        const updates = diffWidgetStates(item.widget, state, diffConfig);
-        const itemId = item.id;
-        item = { ...item, widget: state };
-        return updates.map((update) => ({ type: "thread.item.updated", item_id: itemId, update }));
+        const updates = diffWidgetStates(widget as WidgetRoot, state, diffConfig);
+        widget = state;
+        const itemId = added.id;
+        for (const update of updates)
+          subscriber.next({ type: "thread.item.updated", item_id: itemId, update });
       };
 
-      // concatMap, not mergeMap: if a consumer synchronously feeds a new state back while the
-      // updates of one state are being sent, that state's updates still come after them.
-      const events = source.pipe(
-        concatMap(step),
-        catchError((error: unknown) => {
-          const last = item;
-          if (last === undefined) return throwError(() => error);
-          let done: ThreadStreamEvent;
+      /** Closes the item with the last good state, if any, then errors; a failing `copyText` leaves just the error. */
+      const fail = (error: unknown): void => {
+        if (added !== undefined) {
+          let done: ThreadStreamEvent | undefined;
           try {
-            done = doneEvent(last);
+            done = doneEvent(lastItem(added));
           } catch {
-            return throwError(() => error);
+            // The error that ended the stream is the one to report.
           }
-          return concat(
-            of(done),
-            throwError(() => error),
-          );
-        }),
-      );
-      return concat(
-        events,
-        defer(() => (item === undefined ? EMPTY : of(doneEvent(item)))),
-      );
+          if (done !== undefined) subscriber.next(done);
+        }
+        subscriber.error(error);
+      };
+
+      const finish = (): void => {
+        if (added === undefined) return subscriber.complete();
+        let done: ThreadStreamEvent;
+        try {
+          done = doneEvent(lastItem(added));
+        } catch (error: unknown) {
+          return subscriber.error(error);
+        }
+        subscriber.next(done);
+        subscriber.complete();
+      };
+
+      const upstream = new LinkedSubscriber<WidgetRoot>(subscriber, {
+        next: (state) => {
+          if (sending) {
+            pending.push(state);
+            return;
+          }
+          sending = true;
+          try {
+            send(state);
+            for (
+              let next = pending.shift();
+              next !== undefined && !subscriber.closed;
+              next = pending.shift()
+            ) {
+              send(next);
+            }
+          } catch (error: unknown) {
+            pending.length = 0;
+            return fail(error);
+          } finally {
+            sending = false;
+          }
+          if (completed) finish();
+        },
+        error: fail,
+        complete: () => {
+          completed = true;
+          if (!sending) finish();
+        },
+      });
+      source.subscribe(upstream);
     });
 }

@@ -375,6 +375,51 @@ describe("renderTemplate", () => {
     });
   });
 
+  describe("with a template that makes stream builders", () => {
+    /** Builders numbered as they are made; each card's id says which builder built it. */
+    class StreamingTemplate implements WidgetBuilder<Data> {
+      readonly builders: number[] = [];
+
+      build(data: Data): WidgetRoot {
+        return card(`shared:${data.title}`);
+      }
+
+      streamBuilder(): WidgetBuilder<Data> {
+        const id = this.builders.length;
+        this.builders.push(id);
+        return { build: (data) => card(`${id}:${data.title}`) };
+      }
+    }
+
+    it("builds each subscription with a builder of its own, made when it subscribes", () => {
+      const streaming = new StreamingTemplate();
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b|", data);
+        const built = source.pipe(renderTemplate(streaming));
+        expect(streaming.builders).toEqual([]);
+        expectObservable(built).toBe("-x-y|", { x: card("0:a"), y: card("0:b") });
+        expectObservable(built, "^-!").toBe("-x", { x: card("1:a") });
+        expectSubscriptions(source.subscriptions).toBe(["^---!", "^-!"]);
+      });
+      expect(streaming.builders).toEqual([0, 1]);
+    });
+
+    it("builds with the subscription's builder with a scheduler too", () => {
+      const streaming = new StreamingTemplate();
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c|", data);
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        expectObservable(source.pipe(renderTemplate(streaming, undefined, config))).toBe("-x--y-(z|)", {
+          x: card("0:a"),
+          y: card("0:b"),
+          z: card("0:c"),
+        });
+        expectSubscriptions(source.subscriptions).toBe("^-----!");
+      });
+      expect(streaming.builders).toEqual([0]);
+    });
+  });
+
   it("throws a TypeError at call time for bad arguments", () => {
     expect(() => renderTemplate(null as unknown as FakeTemplate)).toThrow(
       /renderTemplate: template must be an object with a build\(data\) method, got null/,

@@ -320,6 +320,44 @@ describe("toThreadEvents", () => {
     expect(items).toEqual([item(s2)]);
   });
 
+  it("should send done after the updates of the state being sent when a consumer completes the source", () => {
+    const source = new Subject<WidgetRoot>();
+    const events: ThreadStreamEvent[] = [];
+    source.pipe(toThreadEvents(thread, base)).subscribe({
+      next: (event) => {
+        events.push(event);
+        if (event.type === "thread.item.updated") source.complete();
+      },
+      complete: () => events.push({ type: "thread.item.removed", item_id: "completed" }),
+    });
+    source.next(a);
+    source.next(b);
+    expect(events).toEqual([
+      added(a),
+      delta("llo", false),
+      done(b),
+      { type: "thread.item.removed", item_id: "completed" },
+    ]);
+  });
+
+  it("should close the item with the latest state when the source errors while its updates are sent", () => {
+    const source = new Subject<WidgetRoot>();
+    const error = new Error("upstream failed");
+    const events: ThreadStreamEvent[] = [];
+    let caught: unknown;
+    source.pipe(toThreadEvents(thread, base)).subscribe({
+      next: (event) => {
+        events.push(event);
+        if (event.type === "thread.item.updated") source.error(error);
+      },
+      error: (err: unknown) => (caught = err),
+    });
+    source.next(a);
+    source.next(b);
+    expect(events).toEqual([added(a), delta("llo", false), done(b)]);
+    expect(caught).toBe(error);
+  });
+
   it("should throw a TypeError at call time for a bad thread", () => {
     expect(() => toThreadEvents(null as unknown as { id: string })).toThrow(TypeError);
     expect(() => toThreadEvents({} as { id: string })).toThrow(/toThreadEvents: thread must be an object/);

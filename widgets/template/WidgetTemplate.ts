@@ -16,7 +16,7 @@ import { WIDGET_ROOT_TYPES } from "../components";
 import { handlebarsEngine } from "../engines/handlebars";
 import { describeJsonValue, formatJsonPath, isJsonObject } from "../json";
 import { jinjaEngine } from "../engines/jinja";
-import type { CompiledTemplate, TemplateEngine } from "../engines/TemplateEngine";
+import type { CompiledTemplate, StreamRenderer, TemplateEngine } from "../engines/TemplateEngine";
 import { dropNulls } from "../serialize";
 import { compileDataValidator, type DataValidator } from "./dataValidator";
 import { asUnreadableData, normalizeData, UnreadableDataError } from "./normalizeData";
@@ -92,7 +92,10 @@ const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
  * string with `tojson` at its top level (a message streaming into a card),
  * successive builds reuse the parsed rest of the widget: those parts are
  * frozen and shared between the widgets, which is also what lets the diff
- * skip them. Copy a widget (`structuredClone`) before changing it.
+ * skip them. Copy a widget (`structuredClone`) before changing it. A stream
+ * of builds keeps its own parsed card with `streamBuilder()` (what
+ * `renderTemplate` uses), so any number of streams, each with its own
+ * data, keep that; `build` alone shares the last 16 cards among all callers.
  *
  * @example
  * const card = WidgetTemplate.fromFile("widgets/channel-message.widget", { baseDir: __dirname });
@@ -213,21 +216,41 @@ export class WidgetTemplate<TData = object> {
 
   /** Renders the widget for `data`; throws a `WidgetTemplateError` subclass on any failure. */
   build(data: TData): WidgetRoot {
-    const normalized = this.#checkData(data);
-    const widget = dropNulls(this.#renderJson(normalized));
-    return this.#checkRoot(widget);
+    return this.#build(data, this.#compiled);
   }
 
   /**
-   * Renders and parses. An engine that can skip re-escaping and re-parsing
-   * long strings (`renderParsed`) does both at once; text that is not JSON
-   * still fails with the excerpt `parseRenderedJson` shows.
+   * A builder for one stream of builds (one widget rebuilt token after
+   * token), whose `build` is this template's: each build reuses what the
+   * stream's previous build parsed, so the cost per build stays the same
+   * however many streams build this template at once, each with its own
+   * data. `renderTemplate` makes one per subscription; make one per stream
+   * when building by hand (a generator yielding a card per token), and let
+   * it go with the stream. `build` alone shares a small cache between all
+   * its callers, which more than a few concurrent streams outgrow.
    */
-  #renderJson(data: Readonly<Record<string, unknown>>): unknown {
-    const compiled = this.#compiled;
-    if (compiled.renderParsed === undefined) return parseRenderedJson(compiled.render(data), this.#context);
-    const rendered = compiled.renderParsed(data);
-    return rendered.ok ? rendered.value : parseRenderedJson(rendered.text, this.#context);
+  streamBuilder(): { build(data: TData): WidgetRoot } {
+    const renderer = this.#compiled.streamRenderer?.() ?? this.#compiled;
+    return { build: (data) => this.#build(data, renderer) };
+  }
+
+  #build(data: TData, renderer: Partial<StreamRenderer>): WidgetRoot {
+    const normalized = this.#checkData(data);
+    return this.#checkRoot(this.#renderJson(normalized, renderer));
+  }
+
+  /**
+   * Renders and parses, then drops `null` props. An engine that can skip
+   * re-escaping and re-parsing long strings (`renderParsed`) does both at
+   * once, and says when the value holds no `null` (no walk then); text that
+   * is not JSON still fails with the excerpt `parseRenderedJson` shows.
+   */
+  #renderJson(data: Readonly<Record<string, unknown>>, renderer: Partial<StreamRenderer>): unknown {
+    if (renderer.renderParsed === undefined)
+      return dropNulls(parseRenderedJson(this.#compiled.render(data), this.#context));
+    const rendered = renderer.renderParsed(data);
+    if (!rendered.ok) return dropNulls(parseRenderedJson(rendered.text, this.#context));
+    return rendered.nullFree === true ? rendered.value : dropNulls(rendered.value);
   }
 
   /** `build` that returns the error instead of throwing it; it never throws, whatever `data` is. */

@@ -90,4 +90,61 @@ describe("serializeEvent", () => {
       ),
     );
   });
+
+  describe("text-delta events, written directly", () => {
+    const deltaEvent = (delta: string, done = false) => ({
+      type: "thread.item.updated",
+      item_id: "msg_1",
+      update: { type: "widget.streaming_text.value_delta", component_id: "message", delta, done },
+    });
+
+    it("gives JSON.stringify's text, escapes and lone surrogates included", () => {
+      for (const delta of ["", " lor", 'a "quote" \\ </script>\n\u2028', "\ud800 lone", "😀"]) {
+        for (const done of [false, true]) {
+          const event = deltaEvent(delta, done);
+          expect(serializeEvent(event)).toBe(JSON.stringify(event));
+        }
+      }
+    });
+
+    it("leaves any other shape to the general path", () => {
+      const { update } = deltaEvent("x");
+      const others: unknown[] = [
+        { ...deltaEvent("x"), extra: 1 },
+        { ...deltaEvent("x"), item_id: null },
+        { item_id: "msg_1", type: "thread.item.updated", update },
+        { ...deltaEvent("x"), update: { ...update, done: null } },
+        { ...deltaEvent("x"), update: { ...update, delta: 5 } },
+        {
+          ...deltaEvent("x"),
+          update: { component_id: "message", type: update.type, delta: "x", done: false },
+        },
+        { ...deltaEvent("x"), update: { ...update, toJSON: () => "replaced" } },
+        Object.assign(Object.create({ inherited: true }) as object, deltaEvent("x")),
+        { ...deltaEvent("x"), update: Object.assign(new (class Update {})(), update) },
+      ];
+      for (const other of others) expect(serializeEvent(other)).toBe(withReplacer(other));
+    });
+
+    it("gives the general path's text for random events of about that shape", () => {
+      const value = fc.oneof(fc.string({ unit: "binary" }), fc.boolean(), fc.constant(null), fc.integer());
+      const event = fc.record(
+        {
+          type: fc.constantFrom("thread.item.updated", "thread.item.added"),
+          item_id: value,
+          update: fc.record(
+            {
+              type: fc.constantFrom("widget.streaming_text.value_delta", "widget.root.updated"),
+              component_id: value,
+              delta: value,
+              done: value,
+            },
+            { requiredKeys: ["type", "delta"] },
+          ),
+        },
+        { requiredKeys: ["type", "update"] },
+      );
+      fc.assert(fc.property(event, (e) => expect(serializeEvent(e)).toBe(withReplacer(e))));
+    });
+  });
 });

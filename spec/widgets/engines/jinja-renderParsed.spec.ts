@@ -26,8 +26,22 @@ function expected(template: JinjaTemplate, data: Record<string, unknown>): Rende
   }
 }
 
-/** Deep equality that also compares the order of object keys. */
+/** Whether `value` holds a `null` at any depth. */
+function holdsNull(value: unknown): boolean {
+  if (value === null) return true;
+  return typeof value === "object" && Object.values(value).some(holdsNull);
+}
+
+/**
+ * Deep equality that also compares the order of object keys; a result that
+ * says its value is `nullFree` must hold no null (it may say nothing).
+ */
 function expectSame(actual: RenderParsedResult, wanted: RenderParsedResult): void {
+  if (actual.ok && actual.nullFree !== undefined) {
+    if (actual.nullFree) expect(holdsNull(actual.value)).toBe(false);
+    const { nullFree: _nullFree, ...rest } = actual;
+    actual = rest;
+  }
   expect(actual).toEqual(wanted);
   expect(JSON.stringify(actual)).toBe(JSON.stringify(wanted));
 }
@@ -107,6 +121,20 @@ describe("JinjaTemplate.renderParsed", () => {
     }
   });
 
+  it("says when the value holds no null, with a skeleton or without", () => {
+    const template = compile('{"a":{{ s | tojson }},"b":{{ t | tojson }}}');
+    const nullFree = (d: Record<string, unknown>) => {
+      const result = template.renderParsed(d);
+      return result.ok ? result.nullFree : "not JSON";
+    };
+    expect(nullFree({ s: LONG, t: "x" })).toBe(true);
+    expect(nullFree({ s: LONG, t: null })).toBe(false);
+    expect(nullFree({ s: "short", t: "x" })).toBe(true);
+    expect(nullFree({ s: "short", t: null })).toBe(false);
+    // A text holding "null" inside a string may say false; never true with a null in the value.
+    expect(nullFree({ s: "null", t: null })).toBe(false);
+  });
+
   it("returns the exact text when it is not JSON", () => {
     const template = compile('{"a":{{ s | tojson }},"b":"x{{ s | tojson }}"}');
     const result = template.renderParsed({ s: LONG });
@@ -114,11 +142,12 @@ describe("JinjaTemplate.renderParsed", () => {
     expectSame(result, expected(template, { s: LONG }));
   });
 
-  it("falls back for a long string used as a key, inside a longer string, or read back from a set block", () => {
+  it("falls back for a long string used as a key, inside a longer string, read back from a set block, or under __proto__", () => {
     const sources = [
       "{ {{ s | tojson }}: {{ s | tojson }} }",
       '["\\{{ s | tojson }}"]',
       "{%- set _c -%}{{ s | tojson }}{%- endset -%}[{{ _c }}, {{ (_c | length) | tojson }}]",
+      '{"__proto__": {"a": {{ s | tojson }}}}',
     ];
     for (const source of sources) {
       const template = compile(source);
@@ -191,6 +220,27 @@ describe("JinjaTemplate.renderParsed", () => {
           const compiled = compile(source);
           for (const d of [...calls, ...calls]) expectSame(compiled.renderParsed(d), expected(compiled, d));
         }),
+        { numRuns: 200 },
+      );
+    });
+
+    it("holds for every call of several stream renderers of one template, called in turns", () => {
+      fc.assert(
+        fc.property(
+          template,
+          fc.array(fc.array(data, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }),
+          (source, streams) => {
+            const compiled = compile(source);
+            const renderers = streams.map(() => compiled.streamRenderer());
+            const longest = Math.max(...streams.map((calls) => calls.length));
+            for (let call = 0; call < 2 * longest; call++) {
+              streams.forEach((calls, stream) => {
+                const d = calls[call % calls.length]!;
+                expectSame(renderers[stream]!.renderParsed(d), expected(compiled, d));
+              });
+            }
+          },
+        ),
         { numRuns: 200 },
       );
     });

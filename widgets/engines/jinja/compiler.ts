@@ -93,7 +93,7 @@ import {
 } from "./values";
 import { toJson } from "./json";
 import { DICT_METHODS, iterate } from "./lookup";
-import { type FilterArguments, OWN_FILTERS } from "./filters";
+import { NO_ARGUMENTS, OWN_FILTERS } from "./filters";
 import {
   binaryOperation,
   filterName,
@@ -663,14 +663,18 @@ function filter(n: FilterNode, node: Statement): Expression {
       ? { keyword: argView.key.value, value: expression(argView.value) }
       : { keyword: undefined, value: expression(arg) };
   });
+  if (args.length === 0) return (frame) => own(operand(frame), NO_ARGUMENTS, operandNode, node);
+  const noKeywords = args.every((arg) => arg.keyword === undefined);
   return (frame) => {
     const value = operand(frame);
-    const evaluated: FilterArguments = { positional: [], keywords: new Map() };
+    const positional: Value[] = [];
+    // A Map only for a call with keywords: `default(x)` is in most of a Studio template's values.
+    const keywords = noKeywords ? NO_ARGUMENTS.keywords : new Map<string, Value>();
     for (const arg of args) {
-      if (arg.keyword === undefined) evaluated.positional.push(arg.value(frame));
-      else evaluated.keywords.set(arg.keyword, arg.value(frame));
+      if (arg.keyword === undefined) positional.push(arg.value(frame));
+      else (keywords as Map<string, Value>).set(arg.keyword, arg.value(frame));
     }
-    return own(value, evaluated, operandNode, node);
+    return own(value, { positional, keywords }, operandNode, node);
   };
 }
 

@@ -58,7 +58,13 @@ export const UNSUPPORTED_FILTERS = new Set(
   ).split(" "),
 );
 
-export type FilterArguments = { positional: Value[]; keywords: Map<string, Value> };
+export type FilterArguments = {
+  readonly positional: readonly Value[];
+  readonly keywords: ReadonlyMap<string, Value>;
+};
+
+/** The arguments of a filter called without any (`x | tojson`), shared: filters only read their arguments. */
+export const NO_ARGUMENTS: FilterArguments = Object.freeze({ positional: [], keywords: new Map() });
 
 function argument(args: FilterArguments, index: number, name: string): Value | undefined {
   return args.positional[index] ?? args.keywords.get(name);

@@ -25,8 +25,9 @@
  * strategies), `globals.ts`, `interpreter.ts`, `compiler.ts`,
  * `instrument.ts` (compile-time checks, guards, scoping analysis),
  * `sourceMap.ts` (positions for errors), `slots.ts` (how `renderParsed`
- * skips escaping and parsing long strings, and reuses parsed skeletons) and
- * this file (compiling, errors).
+ * skips escaping and parsing long strings, and reuses parsed skeletons),
+ * `skeletonMemo.ts` (which skeletons a stream, or a one-off render, keeps)
+ * and this file (compiling, errors).
  *
  * Gaps filled (each one found by rendering the same template with Jinja2):
  *
@@ -76,7 +77,7 @@ import {
   type TemplatePosition,
   type WidgetErrorContext,
 } from "../../errors";
-import type { CompiledTemplate, RenderParsedResult, TemplateEngine } from "../TemplateEngine";
+import type { CompiledTemplate, RenderParsedResult, StreamRenderer, TemplateEngine } from "../TemplateEngine";
 import { parse, type Program, StringValue, type Token, tokenize } from "./library";
 import { pyStr, UndefinedUse } from "./values";
 import { frame, GLOBALS } from "./globals";
@@ -85,6 +86,7 @@ import { SourceMap } from "./sourceMap";
 import { CompileError, Instrumenter, missingAtFrameStart } from "./instrument";
 import { compileClosures } from "./compiler";
 import { fillSkeleton, skeletonOf, slotPrefix, type Skeleton, type Slots } from "./slots";
+import { LastSkeleton, RecentSkeletons, type SkeletonMemo } from "./skeletonMemo";
 
 function lexerErrorPosition(source: string, map: SourceMap): TemplatePosition {
   const closers: Readonly<Record<string, string>> = { "{{": "}}", "{%": "%}", "{#": "#}" };
@@ -204,12 +206,8 @@ export class JinjaTemplate implements CompiledTemplate {
   /** Renders; with `slots` (compiled templates only), long `tojson` strings become slot markers. */
   readonly #run: (data: Readonly<Record<string, unknown>>, slots?: Slots) => string;
   readonly #slotPrefix = slotPrefix();
-  /**
-   * The skeletons of the last texts with markers (see `slots.ts`), by text:
-   * a widget streaming into a card renders the same text token after token,
-   * and a few streams of one template at once each keep theirs.
-   */
-  readonly #skeletons = new Map<string, Skeleton | null>();
+  /** The skeletons of one-off renders (see `skeletonMemo.ts`); a stream keeps its own (`streamRenderer`). */
+  readonly #recent = new RecentSkeletons(SKELETONS_KEPT);
 
   constructor(
     program: Program,
@@ -238,37 +236,36 @@ export class JinjaTemplate implements CompiledTemplate {
   /**
    * `JSON.parse(render(data))` without escaping and parsing back the long
    * strings the template prints with `tojson` (see `slots.ts`); the text,
-   * when it is not JSON.
+   * when it is not JSON. Reuses the skeletons of the last few texts any
+   * caller rendered; a stream of renders should use `streamRenderer`.
    */
   renderParsed(data: Readonly<Record<string, unknown>>): RenderParsedResult {
+    return this.#renderParsed(data, this.#recent);
+  }
+
+  /** `renderParsed` for one stream: it reuses the skeleton of this stream's last text, whatever other streams render. */
+  streamRenderer(): StreamRenderer {
+    const memo = new LastSkeleton();
+    return { renderParsed: (data) => this.#renderParsed(data, memo) };
+  }
+
+  #renderParsed(data: Readonly<Record<string, unknown>>, memo: SkeletonMemo): RenderParsedResult {
     try {
       if (this.strategy.kind === "interpreter") return parseRendered(this.#run(data));
       const slots: Slots = { prefix: this.#slotPrefix, values: [] };
       const text = this.#run(data, slots);
       if (slots.values.length === 0) return parseRendered(text);
-      const skeleton = this.#skeletons.get(text) ?? this.#learnSkeleton(text, slots);
+      let skeleton = memo.get(text);
+      if (skeleton === undefined) {
+        skeleton = learnSkeleton(text, slots);
+        memo.remember(text, skeleton);
+      }
       // Without a skeleton, render again without slots: a JSON error then names a position in the real text.
       if (skeleton === null) return parseRendered(this.#run(data));
-      return { ok: true, value: fillSkeleton(skeleton, slots.values) };
+      return { ok: true, value: fillSkeleton(skeleton, slots.values), nullFree: skeleton.nullFree };
     } catch (error) {
       throw this.translate(error);
     }
-  }
-
-  /** Parses a text with markers and remembers its skeleton (`null`: not JSON, or a marker misplaced). */
-  #learnSkeleton(text: string, slots: Slots): Skeleton | null {
-    let skeleton: Skeleton | null = null;
-    try {
-      skeleton = skeletonOf(JSON.parse(text), slots) ?? null;
-    } catch {
-      // Not JSON: `null`, so the caller renders the real text and reports it.
-    }
-    if (this.#skeletons.size >= SKELETONS_KEPT) {
-      const oldest = this.#skeletons.keys().next().value;
-      if (oldest !== undefined) this.#skeletons.delete(oldest);
-    }
-    this.#skeletons.set(text, skeleton);
-    return skeleton;
   }
 
   private translate(error: unknown): Error {
@@ -284,9 +281,20 @@ export class JinjaTemplate implements CompiledTemplate {
   }
 }
 
-/** How many skeletons a template keeps: one per stream of it running at once, up to this many. */
+/** How many skeletons a template keeps for one-off renders: enough for a few generators building per token. */
 const SKELETONS_KEPT = 16;
 
+/** Parses a text with markers into its skeleton; `null`: not JSON, or a marker misplaced. */
+function learnSkeleton(text: string, slots: Slots): Skeleton | null {
+  try {
+    return skeletonOf(JSON.parse(text), slots) ?? null;
+  } catch {
+    // Not JSON: `null`, so the caller renders the real text and reports it.
+    return null;
+  }
+}
+
+/** `JSON.parse`, saying whether the value can hold a `null` (a text without "null" cannot). */
 function parseRendered(text: string): RenderParsedResult {
   let value: unknown;
   try {
@@ -294,7 +302,7 @@ function parseRendered(text: string): RenderParsedResult {
   } catch {
     return { ok: false, text };
   }
-  return { ok: true, value };
+  return { ok: true, value, nullFree: !text.includes("null") };
 }
 
 function interpret(

@@ -28,7 +28,7 @@ import {
   StrictUndefined,
 } from "./values";
 import { iterate } from "./lookup";
-import { type FilterArguments, OWN_FILTERS } from "./filters";
+import { OWN_FILTERS } from "./filters";
 import {
   binaryOperation,
   filterName,
@@ -142,7 +142,7 @@ class StudioInterpreter extends Interpreter {
       return super.evaluate(statement, environment); // the operand is wrapped in a STRICT guard
     }
     const operand = this.evaluate(node.operand, environment);
-    const args: FilterArguments = { positional: [], keywords: new Map() };
+    const args = { positional: [] as Value[], keywords: new Map<string, Value>() };
     const filter = view(node.filter);
     if (filter.type === "CallExpression") {
       for (const arg of filter.args) {

@@ -1,0 +1,60 @@
+import type { Skeleton } from "./slots";
+
+/**
+ * Where `renderParsed` finds the skeleton (see `slots.ts`) of a text with
+ * markers it rendered before: `undefined` when it has none, `null` when the
+ * text was found not to be JSON (or a marker misplaced), so it is not
+ * parsed again to learn that twice.
+ */
+export interface SkeletonMemo {
+  get(text: string): Skeleton | null | undefined;
+  remember(text: string, skeleton: Skeleton | null): void;
+}
+
+/**
+ * One stream's memo: the skeleton of its last text. A widget streaming into
+ * a card renders the same text token after token (only the long strings in
+ * the slots differ); when the text changes (a reaction added, the stream
+ * ending), the new skeleton replaces the old one. It lives as long as the
+ * stream that holds it, so a template rendered by any number of streams at
+ * once keeps one skeleton per stream, and no state outlives its stream.
+ */
+export class LastSkeleton implements SkeletonMemo {
+  #text: string | undefined;
+  #skeleton: Skeleton | null = null;
+
+  get(text: string): Skeleton | null | undefined {
+    return text === this.#text ? this.#skeleton : undefined;
+  }
+
+  remember(text: string, skeleton: Skeleton | null): void {
+    this.#text = text;
+    this.#skeleton = skeleton;
+  }
+}
+
+/**
+ * The memo of one-off renders (`WidgetTemplate.build`), shared by every
+ * caller of a template: the last `capacity` texts, oldest out first. A few
+ * generators building a card per token still reuse their skeletons; more
+ * streams than that should each hold a `LastSkeleton` (as `renderTemplate`
+ * does through `streamRenderer`), since this memo, being bounded, then
+ * misses on every render.
+ */
+export class RecentSkeletons implements SkeletonMemo {
+  readonly #skeletons = new Map<string, Skeleton | null>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(text: string): Skeleton | null | undefined {
+    return this.#skeletons.get(text);
+  }
+
+  remember(text: string, skeleton: Skeleton | null): void {
+    if (this.#skeletons.size >= this.capacity) {
+      const oldest = this.#skeletons.keys().next().value;
+      if (oldest !== undefined) this.#skeletons.delete(oldest);
+    }
+    this.#skeletons.set(text, skeleton);
+  }
+}
