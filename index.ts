@@ -290,6 +290,10 @@ export type { WidgetBuilder, RenderTemplateConfig } from "./operators/renderTemp
 export { accumulateText } from "./operators/accumulateText";
 export { diffWidgets, diffWidgetStates } from "./operators/diffWidgets";
 export type { DiffWidgetsConfig } from "./operators/diffWidgets";
+export { diffPatchedWidgets, diffWidgetPatches } from "./operators/diffPatchedWidgets";
+export type { PatchedWidget } from "./operators/diffPatchedWidgets";
+export { produceWidgets } from "./operators/produceWidgets";
+export type { WidgetRecipe } from "./operators/produceWidgets";
 export { mergeTextDeltasWhilePaused } from "./operators/mergeTextDeltasWhilePaused";
 export { throttleTextDeltas } from "./operators/throttleTextDeltas";
 export type { ThrottleTextDeltasConfig } from "./operators/throttleTextDeltas";

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
-import { Immer } from "immer";
+import { enablePatches, Immer, type Patch } from "immer";
 
 import type { WidgetUpdate } from "../lib/events/widgetUpdates";
 import { applyWidgetUpdate } from "../lib/reducer/applyWidgetUpdate";
+import { diffWidgetPatches } from "../operators/diffPatchedWidgets";
 import { diffWidgetStates } from "../operators/diffWidgets";
 import type { WidgetRoot } from "../widgets/components";
 import { measureInterleaved, type BenchCase, type BenchResult, type MeasureConfig } from "./harness";
@@ -155,6 +156,51 @@ function sharedCase(size: number, autoFreeze: boolean): BenchCase {
 }
 
 /**
+ * The same immer stream, each state made with `produceWithPatches` and
+ * diffed from its patches (`diffWidgetPatches`): only the changed row is
+ * compared, whatever K. Only the diff is timed, as in `sharedCase`.
+ */
+function patchCase(size: number): BenchCase {
+  const name = `immer states with their patches (diffWidgetPatches), K=${size}`;
+  const streamingRow = size >> 1;
+  enablePatches();
+  const { produceWithPatches } = new Immer();
+  const grow = (state: ListState): readonly [ListState, readonly Patch[], readonly Patch[]] =>
+    produceWithPatches(state, (draft) => {
+      const text = draft.children[streamingRow]!.children[0]!.children[1]!;
+      text["value"] = `${String(text["value"])}${GROWTH}`;
+    });
+  const diff = (prev: ListState, next: ListState, patches: readonly Patch[]): WidgetUpdate[] =>
+    diffWidgetPatches(asRoot(prev), { widget: asRoot(next), base: asRoot(prev), patches });
+  let state = listState(size, "Hello");
+  for (let i = 0; i < 3; i++) {
+    const [next, patches] = grow(state);
+    check(name, asRoot(state), asRoot(next), diff(state, next, patches));
+    state = next;
+  }
+  return {
+    name,
+    operations: STREAM_LENGTH,
+    operation: "diff",
+    prepare: () => {
+      state = listState(size, "Hello");
+    },
+    runTimed: () => {
+      let micros = 0;
+      for (let i = 0; i < STREAM_LENGTH; i++) {
+        const [next, patches] = grow(state);
+        const start = process.hrtime.bigint();
+        const updates = diff(state, next, patches);
+        micros += Number(process.hrtime.bigint() - start) / 1e3;
+        if (updates.length !== 1) throw new Error(`diff workload, ${name}: output changed`);
+        state = next;
+      }
+      return micros;
+    },
+  };
+}
+
+/**
  * `JSON.stringify` of the new state: what sending it whole instead of a diff
  * would cost at least. Like the fresh diff, each run meets trees fresh from
  * `JSON.parse` (the same number), so both pay the same cache misses.
@@ -182,7 +228,8 @@ function stringifyCase(size: number): BenchCase {
 /**
  * W2: a ListView of K rows where one streaming text grows by 4 characters,
  * diffed (a) between two states fresh from `JSON.parse` and (b) between
- * successive immer states, beside `JSON.stringify(root)`; microseconds per
+ * successive immer states, from the two states and from immer's patches,
+ * beside `JSON.stringify(root)`; microseconds per
  * diff. Each case's output is checked once, outside the timed runs: one
  * text delta that, applied, gives the next state.
  */
@@ -191,8 +238,8 @@ export function diffWorkload(
   config: MeasureConfig = { warmupRuns: 2, runs: 7, minRunMs: 100 },
 ): BenchResult[] {
   return sizes.flatMap((size) => {
-    const cases = [freshCase(size), sharedCase(size, true), stringifyCase(size)];
-    const [fresh, shared, stringify] = measureInterleaved("diff", cases, config);
+    const cases = [freshCase(size), sharedCase(size, true), patchCase(size), stringifyCase(size)];
+    const [fresh, shared, patched, stringify] = measureInterleaved("diff", cases, config);
     const vsStringify = (result: BenchResult): number => result.median / stringify!.median;
     return [
       {
@@ -204,6 +251,11 @@ export function diffWorkload(
         ...shared!,
         note: `target <= ${TARGET_SHARED_MICROS} µs; one text delta per diff, checked`,
         metrics: { size, ratioToStringify: vsStringify(shared!) },
+      },
+      {
+        ...patched!,
+        note: `target <= ${TARGET_SHARED_MICROS} µs; one text delta per diff, from the patches, checked`,
+        metrics: { size, ratioToStringify: vsStringify(patched!) },
       },
       {
         ...stringify!,

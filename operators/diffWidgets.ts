@@ -9,6 +9,7 @@ import {
   jsonEqual,
   propsEqual,
   shareIdCounts,
+  type TreePath,
   type WidgetNode,
 } from "../lib/widgetTree";
 import type { WidgetRoot } from "../widgets/components";
@@ -153,8 +154,25 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
   return false;
 }
 
-/** One pass of the diff over two roots: whether it handled every change, and the updates if so. */
-function walk(prev: WidgetNode, next: WidgetNode, config: DiffWidgetsConfig, exact: boolean) {
+/** The component at `path` (steps as {@link TreePath}); the caller knows it exists. */
+function nodeAt(root: WidgetNode, path: TreePath): WidgetNode {
+  let node: unknown = root;
+  for (const step of path) node = (node as Record<string | number, unknown>)[step];
+  return node as WidgetNode;
+}
+
+/**
+ * One pass of the diff over the components at `paths` of two roots (disjoint
+ * subtrees in document order, everything outside them unchanged): whether
+ * it handled every change, and the updates if so.
+ */
+function walk(
+  prev: WidgetNode,
+  next: WidgetNode,
+  paths: readonly TreePath[],
+  config: DiffWidgetsConfig,
+  exact: boolean,
+) {
   const ctx: DiffContext = {
     componentUpdates: config.componentUpdates === true,
     doneDeltaEndsStreaming: config.doneDeltaEndsStreaming === true,
@@ -164,7 +182,11 @@ function walk(prev: WidgetNode, next: WidgetNode, config: DiffWidgetsConfig, exa
     exact,
     needsExactPass: false,
   };
-  const handled = diffNode(prev, next, ctx, true);
+  let handled = true;
+  for (const path of paths) {
+    handled = diffNode(nodeAt(prev, path), nodeAt(next, path), ctx, path.length === 0);
+    if (!handled) break;
+  }
   return { handled, updates: ctx.updates, needsExactPass: ctx.needsExactPass };
 }
 
@@ -226,6 +248,21 @@ export function diffWidgetStates(
   const prevNode: unknown = prev;
   const nextNode: unknown = next;
   if (!isWidgetNode(prevNode) || !isWidgetNode(nextNode)) return root;
+  return diffSubtrees(prevNode, nextNode, ROOT_ONLY, config) ?? root;
+}
+
+/**
+ * The updates for the changes inside the components at `paths` (disjoint
+ * subtrees, in document order) of two widget trees that are equal outside
+ * them, or `null` if they need a root update or an update of a component
+ * enclosing one of the paths. With `[[]]`, the diff of two whole trees.
+ */
+export function diffSubtrees(
+  prevNode: WidgetNode,
+  nextNode: WidgetNode,
+  paths: readonly TreePath[],
+  config: DiffWidgetsConfig,
+): WidgetUpdate[] | null {
   // First an optimistic pass that takes no id counts. It decides alone when
   // it found a failure no component update can absorb (the exact pass would
   // fail there too), or only text deltas whose ids are unique in `prev`: then
@@ -233,16 +270,18 @@ export function diffWidgetStates(
   // does, so `next` holds the same ids, the ids are unique there too, and
   // the exact pass would decide the same everywhere. A stream of such
   // states passes its counts on, so each id is counted once per stream.
-  const optimistic = walk(prevNode, nextNode, config, false);
+  const optimistic = walk(prevNode, nextNode, paths, config, false);
   if (!optimistic.needsExactPass) {
-    if (!optimistic.handled) return root;
+    if (!optimistic.handled) return null;
     const unique = optimistic.updates.every((update) => isUniqueTarget(prevNode, update));
     shareIdCounts(prevNode, nextNode);
     if (unique) return optimistic.updates;
   }
-  const exact = walk(prevNode, nextNode, config, true);
-  return exact.handled ? exact.updates : root;
+  const exact = walk(prevNode, nextNode, paths, config, true);
+  return exact.handled ? exact.updates : null;
 }
+
+const ROOT_ONLY: readonly TreePath[] = [[]];
 
 /** Whether the component an update of the optimistic pass names is unique in `prev`. */
 function isUniqueTarget(prev: WidgetNode, update: WidgetUpdate): boolean {

@@ -182,7 +182,7 @@ function nodesOf(root: Json): Json[] {
 }
 
 /** The mutation applied to `draft` in place (it may be an immer draft or a JSON copy). */
-function mutate(draft: Json, mutation: WidgetMutation): void {
+export function mutate(draft: Json, mutation: WidgetMutation): void {
   const nodes = nodesOf(draft);
   const texts = nodes.filter((node) => typeof node["value"] === "string");
   const containers = nodes.filter((node) => Array.isArray(node["children"]));
