@@ -214,8 +214,8 @@ export class ServerAttachments<TContext> {
     };
   }
 
-  /** Checks an upload token for the caller: the attachment exists for them and awaits its bytes. */
-  async admitUpload(token: string, context: TContext): Promise<{ readonly maxBytes: number }> {
+  /** The attachment an upload token names, if it is the caller's and still awaits its bytes (409 after). */
+  async #awaitingUpload(token: string, context: TContext): Promise<AttachmentRecord> {
     const record = await this.#fromToken(token, "upload", context);
     if (record.uploaded) {
       throw requestError(
@@ -225,6 +225,12 @@ export class ServerAttachments<TContext> {
         `attachment ${quoteExcerpt(record.attachment.id)} is already uploaded`,
       );
     }
+    return record;
+  }
+
+  /** Checks an upload token for the caller: the attachment exists for them and awaits its bytes. */
+  async admitUpload(token: string, context: TContext): Promise<{ readonly maxBytes: number }> {
+    const record = await this.#awaitingUpload(token, context);
     return { maxBytes: record.size };
   }
 
@@ -233,15 +239,7 @@ export class ServerAttachments<TContext> {
    * attachment uploaded; answers the attachment as the client sees it.
    */
   async completeUpload(token: string, bytes: Uint8Array, context: TContext): Promise<Attachment> {
-    const record = await this.#fromToken(token, "upload", context);
-    if (record.uploaded) {
-      throw requestError(
-        409,
-        "already_uploaded",
-        "attachment",
-        `attachment ${quoteExcerpt(record.attachment.id)} is already uploaded`,
-      );
-    }
+    const record = await this.#awaitingUpload(token, context);
     if (bytes.byteLength > record.size) {
       throw requestError(
         413,

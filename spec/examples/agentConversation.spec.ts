@@ -14,6 +14,7 @@ import {
   type WorkflowItem,
 } from "chatkit-rx";
 import { createConversationServer } from "../../examples/agents/conversationServer";
+import { conversation } from "../helpers/modelConversation";
 import { ScriptedModel } from "../lib/agents/ScriptedModel";
 import { readEvents } from "../lib/server/sse";
 
@@ -86,24 +87,6 @@ const assistant = (text: string) => ({
   status: "completed",
   content: [{ type: "output_text", text }],
 });
-
-/** Only what a conversation is made of (the Runner adds ids and provider data to what it sends). */
-function conversation(requestInput: unknown): unknown[] {
-  return (requestInput as Record<string, unknown>[]).map((item) => {
-    if (item["role"] === "user" || item["role"] === "assistant") {
-      const { role, content, status } = item;
-      return status === undefined ? { role, content } : { role, status, content };
-    }
-    const { type, callId, name, arguments: args, output } = item;
-    return {
-      type,
-      callId,
-      name,
-      ...(args === undefined ? {} : { arguments: args }),
-      ...(output === undefined ? {} : { output }),
-    };
-  });
-}
 
 const indexOf = (
   events: readonly ThreadStreamEvent[],

@@ -2,6 +2,7 @@ import { lastValueFrom, toArray } from "rxjs";
 import { MemoryStore, type ProcessResult, type ThreadStreamEvent } from "chatkit-rx";
 import { createAgentServer } from "../../examples/agents/agentServer";
 import { sampleCard } from "../../examples/agents/sampleWidget";
+import { conversation } from "../helpers/modelConversation";
 import { ScriptedModel } from "../lib/agents/ScriptedModel";
 
 const input = (text: string) => ({
@@ -19,24 +20,6 @@ const assistant = (text: string) => ({
 async function events(result: ProcessResult): Promise<ThreadStreamEvent[]> {
   if (result.kind !== "stream") throw new Error(`expected a stream, got ${JSON.stringify(result)}`);
   return lastValueFrom(result.events.pipe(toArray()));
-}
-
-/** Only what a conversation is made of (the Runner adds ids and provider data to what it sends). */
-function conversation(requestInput: unknown): unknown[] {
-  return (requestInput as Record<string, unknown>[]).map((item) => {
-    if (item["role"] === "user" || item["role"] === "assistant") {
-      const { role, content, status } = item;
-      return status === undefined ? { role, content } : { role, status, content };
-    }
-    const { type, callId, name, arguments: args, output } = item;
-    return {
-      type,
-      callId,
-      name,
-      ...(args === undefined ? {} : { arguments: args }),
-      ...(output === undefined ? {} : { output }),
-    };
-  });
 }
 
 describe("examples/agents/agentServer: a multi-turn conversation through ChatKitServer", () => {
