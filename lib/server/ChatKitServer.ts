@@ -1,16 +1,7 @@
-import {
-  asyncScheduler,
-  catchError,
-  concat,
-  defer,
-  ignoreElements,
-  of,
-  switchMap,
-  type Observable,
-} from "rxjs";
+import { catchError, concat, defer, ignoreElements, of, switchMap, type Observable } from "rxjs";
 
 import type { AttachmentRecord } from "../attachments/AttachmentRecord";
-import { ServerAttachments } from "../attachments/ServerAttachments";
+import type { ServerAttachments } from "../attachments/ServerAttachments";
 import { transcribeRequest } from "../attachments/transcribeRequest";
 import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
 import {
@@ -29,12 +20,11 @@ import { deleteItemsAfter } from "./deleteItemsAfter";
 import { findOrNotFound } from "./findOrNotFound";
 import { findPendingClientToolCall } from "./findPendingClientToolCall";
 import { handlerEvents } from "./handlerEvents";
-import { holdingThread, type ThreadTurn } from "./holdingThread";
+import type { ThreadTurn } from "./holdingThread";
 import { loadSender } from "./loadSender";
-import { LocalThreadLocks } from "./LocalThreadLocks";
-import { MemoryStore } from "./MemoryStore";
 import { parseRequest } from "./parseRequest";
 import { persistEvents } from "./persistEvents";
+import { resolveServerConfig } from "./serverConfig";
 import {
   isStreamingRequest,
   type Action,
@@ -51,7 +41,8 @@ import type {
   ProcessResult,
   ThreadEventSource,
 } from "./serverTypes";
-import type { ReleaseThread, ThreadLocks } from "./ThreadLocks";
+import type { ThreadLocks } from "./ThreadLocks";
+import { ThreadTurns } from "./ThreadTurns";
 
 export type {
   ActionHandler,
@@ -68,13 +59,6 @@ export type {
 
 /** The note saved (never shown) when the client cancels, so the next response does not carry on the old one. */
 export const CANCELLED_STREAM_NOTE = "The user cancelled the stream. Stop responding to the prior request.";
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`ChatKitServer: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
 
 /**
  * A ChatKit backend (PROTOCOL §4) over RxJS: it parses each request,
@@ -109,35 +93,20 @@ export class ChatKitServer<TContext = unknown> {
   readonly #config: ChatKitServerConfig<TContext>;
   readonly #pageSize: number;
   readonly #maxPageSize: number;
-  readonly #locks: ThreadLocks;
-  readonly #busyWaitMs: number;
   readonly #now: () => number;
-  /** Threads being given back (clean-up of a cancelled stream, then the release), for {@link idle}. */
-  readonly #releasing = new Set<Promise<void>>();
+  readonly #report: (error: unknown) => void;
+  readonly #turns: ThreadTurns;
 
   constructor(config: ChatKitServerConfig<TContext> = {}) {
+    const resolved = resolveServerConfig(config);
     this.#config = config;
-    this.store = config.store ?? new MemoryStore<TContext>();
-    this.#pageSize = positiveInteger(config.pageSize ?? 20, "pageSize");
-    this.#maxPageSize = positiveInteger(config.maxPageSize ?? Math.max(100, this.#pageSize), "maxPageSize");
-    if (this.#maxPageSize < this.#pageSize) {
-      throw new TypeError(
-        `ChatKitServer: maxPageSize (${this.#maxPageSize}) must be at least pageSize (${this.#pageSize})`,
-      );
-    }
-    this.#locks = config.threadLocks ?? this.store.threadLocks ?? new LocalThreadLocks();
-    const busyWaitMs = config.threadBusyWaitMs ?? 30_000;
-    if (!Number.isFinite(busyWaitMs) || busyWaitMs < 0) {
-      throw new TypeError(
-        `ChatKitServer: threadBusyWaitMs must be a number of milliseconds >= 0, got ${String(busyWaitMs)}`,
-      );
-    }
-    this.#busyWaitMs = busyWaitMs;
-    this.#now = config.now ?? (() => asyncScheduler.now());
-    this.attachments =
-      config.attachments === undefined
-        ? undefined
-        : new ServerAttachments(this.store, config.attachments, this.#now);
+    this.store = resolved.store;
+    this.attachments = resolved.attachments;
+    this.#pageSize = resolved.pageSize;
+    this.#maxPageSize = resolved.maxPageSize;
+    this.#now = resolved.now;
+    this.#report = resolved.report;
+    this.#turns = new ThreadTurns(resolved.locks, resolved.busyWaitMs, resolved.report);
   }
 
   // -------------------------------------------------------------------------
@@ -268,14 +237,12 @@ export class ChatKitServer<TContext = unknown> {
 
   /** What serialises each thread's requests: `config.threadLocks`, else the store's, else one process's queues. */
   get threadLocks(): ThreadLocks {
-    return this.#locks;
+    return this.#turns.locks;
   }
 
   /** Resolves once every thread is given back, each cancelled stream's clean-up done (for tests and graceful shutdown). */
-  async idle(): Promise<void> {
-    for (let round = 0; round < 1000 && this.#releasing.size > 0; round++) {
-      await Promise.allSettled([...this.#releasing]);
-    }
+  idle(): Promise<void> {
+    return this.#turns.idle();
   }
 
   /**
@@ -403,7 +370,7 @@ export class ChatKitServer<TContext = unknown> {
   }
 
   /**
-   * `work`'s events while the thread is held (see {@link holdingThread}),
+   * `work`'s events while the thread is held (see {@link ThreadTurns.stream}),
    * with any failure, a busy thread included, ending the stream as an
    * `error` event.
    */
@@ -411,46 +378,9 @@ export class ChatKitServer<TContext = unknown> {
     threadId: string,
     work: (turn: ThreadTurn) => Observable<ThreadStreamEvent>,
   ): Observable<ThreadStreamEvent> {
-    return holdingThread(
-      {
-        locks: this.#locks,
-        threadId,
-        waitMs: this.#busyWaitMs,
-        onReleased: (released) => this.#track(released),
-      },
-      work,
-    ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
-  }
-
-  /** Runs `write` while the thread is held; a thread busy for too long is a 409. */
-  async #whileHolding<T>(
-    threadId: string,
-    signal: AbortSignal | undefined,
-    write: () => Promise<T>,
-  ): Promise<T> {
-    let release: ReleaseThread;
-    try {
-      release = await this.#locks.acquire(threadId, { waitMs: this.#busyWaitMs, signal });
-    } catch (error) {
-      if (!(error instanceof ThreadBusyError)) throw error;
-      throw new ChatKitRequestError({
-        status: 409,
-        code: "thread_busy",
-        field: "params.thread_id",
-        message: `params.thread_id: ${error.message}; try again when it has finished`,
-      });
-    }
-    try {
-      return await write();
-    } finally {
-      await release();
-    }
-  }
-
-  #track(released: Promise<void>): void {
-    const settled = released.catch((error: unknown) => this.#report(error));
-    this.#releasing.add(settled);
-    void settled.finally(() => this.#releasing.delete(settled));
+    return this.#turns
+      .stream(threadId, work)
+      .pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
   }
 
   async #stream(request: StreamingRequest, context: TContext): Promise<Observable<ThreadStreamEvent>> {
@@ -691,7 +621,7 @@ export class ChatKitServer<TContext = unknown> {
       case "threads.update": {
         const threadId = request.params.thread_id;
         await this.#loadThread(threadId, context);
-        return this.#whileHolding(threadId, signal, async () => {
+        return this.#turns.write(threadId, signal, async () => {
           const thread = await this.#loadThread(threadId, context);
           const updated: ThreadMetadata = { ...thread, title: request.params.title };
           await this.store.saveThread(updated, context);
@@ -701,7 +631,7 @@ export class ChatKitServer<TContext = unknown> {
       case "threads.delete": {
         const threadId = request.params.thread_id;
         await this.#loadThread(threadId, context);
-        return this.#whileHolding(threadId, signal, async () => {
+        return this.#turns.write(threadId, signal, async () => {
           await this.store.deleteThread(threadId, context);
           return {};
         });
@@ -711,7 +641,7 @@ export class ChatKitServer<TContext = unknown> {
         const { thread_id: threadId, item_id: itemId, action } = request.params;
         const thread = await this.#loadThread(threadId, context);
         await loadSender(this.store, thread, itemId, action, context);
-        return this.#whileHolding(threadId, signal, async () => {
+        return this.#turns.write(threadId, signal, async () => {
           const sender = await loadSender(this.store, thread, itemId, action, context);
           const updated = await this.#syncAction(thread, action, sender, context, signal);
           if (updated !== null) await this.store.saveItem(thread.id, updated, context);
@@ -756,14 +686,5 @@ export class ChatKitServer<TContext = unknown> {
 
   #isoNow(): string {
     return new Date(this.#now()).toISOString();
-  }
-
-  #report(error: unknown): void {
-    const onError = this.#config.onError ?? ((cause: unknown) => console.error("ChatKitServer:", cause));
-    try {
-      onError(error);
-    } catch {
-      // A failing logger must not break the stream.
-    }
   }
 }
