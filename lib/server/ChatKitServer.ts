@@ -1,39 +1,23 @@
-import { catchError, concat, defer, ignoreElements, of, switchMap, type Observable } from "rxjs";
-
-import type { AttachmentRecord } from "../attachments/AttachmentRecord";
 import type { ServerAttachments } from "../attachments/ServerAttachments";
 import { transcribeRequest } from "../attachments/transcribeRequest";
-import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
+import { ActionPayloadError, ChatKitRequestError, ThreadBusyError } from "../errors";
+import type { ErrorEvent } from "../events/threadEvents";
 import {
   isHiddenItem,
-  type ClientToolCallItem,
   type ThreadItem,
   type ThreadMetadata,
   type UserMessageItem,
   type WidgetItem,
 } from "../events/threadItems";
-import { quoteExcerpt } from "../excerpt";
-import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
-import { applyFormValues } from "./applyFormValues";
-import { newUserMessage, toClientThread } from "./clientThread";
-import { deleteItemsAfter } from "./deleteItemsAfter";
+import { toClientThread } from "./clientThread";
 import { findOrNotFound } from "./findOrNotFound";
-import { findPendingClientToolCall } from "./findPendingClientToolCall";
-import { handlerEvents } from "./handlerEvents";
-import type { ThreadTurn } from "./holdingThread";
 import { loadSender } from "./loadSender";
+import { loadThread } from "./loadThread";
+import { attachmentReader, presentItems, requireAttachments } from "./requestAttachments";
+import { applyFormValues } from "./applyFormValues";
 import { parseRequest } from "./parseRequest";
-import { persistEvents } from "./persistEvents";
+import { isStreamingRequest, type Action, type ChatKitRequest, type NonStreamingRequest } from "./requests";
 import { resolveServerConfig } from "./serverConfig";
-import {
-  isStreamingRequest,
-  type Action,
-  type NonStreamingRequest,
-  type StreamingRequest,
-  type UserMessageInput,
-} from "./requests";
-import { ActionPayloadError, ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
-import type { Store } from "./Store";
 import type {
   ChatKitServerConfig,
   HandlerOptions,
@@ -41,6 +25,8 @@ import type {
   ProcessResult,
   ThreadEventSource,
 } from "./serverTypes";
+import type { Store } from "./Store";
+import { streamRequest, type StreamRequestConfig } from "./streamRequest";
 import type { ThreadLocks } from "./ThreadLocks";
 import { ThreadTurns } from "./ThreadTurns";
 
@@ -60,6 +46,19 @@ export type {
 /** The note saved (never shown) when the client cancels, so the next response does not carry on the old one. */
 export const CANCELLED_STREAM_NOTE = "The user cancelled the stream. Stop responding to the prior request.";
 
+type HandlerName = "respond" | "action" | "syncAction";
+
+/** The handler each request needs: a server with none (in its config or a subclass) answers it with a 501. */
+const HANDLER_OF: Partial<Record<ChatKitRequest["type"], HandlerName>> = {
+  "threads.create": "respond",
+  "threads.add_user_message": "respond",
+  "threads.add_client_tool_output": "respond",
+  "threads.add_structured_input": "respond",
+  "threads.retry_after_item": "respond",
+  "threads.custom_action": "action",
+  "threads.sync_custom_action": "syncAction",
+};
+
 /**
  * A ChatKit backend (PROTOCOL §4) over RxJS: it parses each request,
  * keeps the store up to date and streams the answer, while you write only
@@ -75,7 +74,7 @@ export const CANCELLED_STREAM_NOTE = "The user cancelled the stream. Stop respon
  * `thread.created`, then the user message (`thread.item.done`), then
  * `stream_options`, then the response; every streaming answer starts its
  * response with `stream_options`. Persistence goes further than the
- * reference SDK (see {@link persistEvents}): widget updates to saved items
+ * reference SDK (see `persistEvents`): widget updates to saved items
  * are saved, and a cancelled stream keeps its pending widgets.
  *
  * @example
@@ -91,22 +90,33 @@ export class ChatKitServer<TContext = unknown> {
   /** Uploads, previews and bytes of attachments (the HTTP adapters serve them); `undefined` without `attachments`. */
   readonly attachments: ServerAttachments<TContext> | undefined;
   readonly #config: ChatKitServerConfig<TContext>;
-  readonly #pageSize: number;
-  readonly #maxPageSize: number;
   readonly #now: () => number;
   readonly #report: (error: unknown) => void;
   readonly #turns: ThreadTurns;
+  /** What the streaming requests need; its `handlers` is this server, so a subclass's overrides run. */
+  readonly #streaming: StreamRequestConfig<TContext>;
+  readonly #pageSize: number;
+  readonly #maxPageSize: number;
 
   constructor(config: ChatKitServerConfig<TContext> = {}) {
     const resolved = resolveServerConfig(config);
     this.#config = config;
     this.store = resolved.store;
     this.attachments = resolved.attachments;
-    this.#pageSize = resolved.pageSize;
-    this.#maxPageSize = resolved.maxPageSize;
     this.#now = resolved.now;
     this.#report = resolved.report;
     this.#turns = new ThreadTurns(resolved.locks, resolved.busyWaitMs, resolved.report);
+    this.#pageSize = resolved.pageSize;
+    this.#maxPageSize = resolved.maxPageSize;
+    this.#streaming = {
+      store: this.store,
+      attachments: this.attachments,
+      turns: this.#turns,
+      handlers: this,
+      maxPageSize: resolved.maxPageSize,
+      isoNow: () => this.#isoNow(),
+      report: resolved.report,
+    };
   }
 
   // -------------------------------------------------------------------------
@@ -292,8 +302,9 @@ export class ChatKitServer<TContext = unknown> {
   async process(body: unknown, context: TContext, options: ProcessOptions = {}): Promise<ProcessResult> {
     try {
       const request = parseRequest(body);
+      this.#requireHandler(HANDLER_OF[request.type]);
       if (isStreamingRequest(request))
-        return { kind: "stream", events: await this.#stream(request, context) };
+        return { kind: "stream", events: await streamRequest(this.#streaming, request, context) };
       return { kind: "json", body: await this.#answer(request, context, options.signal) };
     } catch (error) {
       if (error instanceof ChatKitRequestError) return { kind: "error", error };
@@ -301,31 +312,9 @@ export class ChatKitServer<TContext = unknown> {
     }
   }
 
-  /**
-   * A thread that takes new input: a `locked` or `closed` thread (the
-   * status the client shows over its composer) refuses messages, retries
-   * and tool outputs with a 409, which the reference never enforced.
-   */
-  async #loadOpenThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
-    const thread = await this.#loadThread(threadId, context);
-    if (thread.status.type !== "active") {
-      const reason = thread.status.reason === undefined ? "" : ` (${thread.status.reason})`;
-      throw new ChatKitRequestError({
-        status: 409,
-        code: "thread_not_active",
-        field: "params.thread_id",
-        message: `params.thread_id: the thread is ${thread.status.type}${reason} and takes no new input`,
-      });
-    }
-    return thread;
-  }
-
-  #loadThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
-    return findOrNotFound("params.thread_id", () => this.store.loadThread(threadId, context));
-  }
-
   /** A 501 when neither the config nor a subclass gives the handler `name`. */
-  #requireHandler(name: "respond" | "action" | "syncAction"): void {
+  #requireHandler(name: HandlerName | undefined): void {
+    if (name === undefined) return;
     const overridden = this[name] !== ChatKitServer.prototype[name];
     if (overridden || this.#config[name] !== undefined) return;
     throw new ChatKitRequestError({
@@ -334,236 +323,6 @@ export class ChatKitServer<TContext = unknown> {
       field: "type",
       message: `this server has no ${name}() handler; pass { ${name} } to the ChatKitServer constructor or override ${name}()`,
     });
-  }
-
-  /** The message's attachments, checked (see {@link ServerAttachments.resolve}); none written yet. */
-  async #resolveAttachments(input: UserMessageInput, context: TContext): Promise<AttachmentRecord[]> {
-    if (input.attachments.length === 0) return [];
-    return this.#requireAttachments("params.input.attachments").resolve(input.attachments, context);
-  }
-
-  #requireAttachments(field: string): ServerAttachments<TContext> {
-    if (this.attachments !== undefined) return this.attachments;
-    throw new ChatKitRequestError({
-      status: 501,
-      code: "not_supported",
-      field,
-      message: `${field}: this server takes no attachments; pass { attachments } to the ChatKitServer constructor`,
-    });
-  }
-
-  /** What `readAttachment` of the handlers' options reads: the caller's uploaded bytes only. */
-  #readAttachment(context: TContext): (attachmentId: string) => Promise<Uint8Array> {
-    return (attachmentId) =>
-      this.attachments === undefined
-        ? Promise.reject(new StoreNotFoundError("attachment", attachmentId))
-        : this.attachments.read(attachmentId, context);
-  }
-
-  #userMessage(input: UserMessageInput, thread: ThreadMetadata, context: TContext): UserMessageItem {
-    return newUserMessage(
-      input,
-      thread,
-      this.store.generateItemId("message", thread, context),
-      this.#isoNow(),
-    );
-  }
-
-  /**
-   * `work`'s events while the thread is held (see {@link ThreadTurns.stream}),
-   * with any failure, a busy thread included, ending the stream as an
-   * `error` event.
-   */
-  #holding(
-    threadId: string,
-    work: (turn: ThreadTurn) => Observable<ThreadStreamEvent>,
-  ): Observable<ThreadStreamEvent> {
-    return this.#turns
-      .stream(threadId, work)
-      .pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
-  }
-
-  async #stream(request: StreamingRequest, context: TContext): Promise<Observable<ThreadStreamEvent>> {
-    switch (request.type) {
-      case "threads.create": {
-        this.#requireHandler("respond");
-        const attachments = await this.#resolveAttachments(request.params.input, context);
-        return defer(() => {
-          const thread: ThreadMetadata = {
-            id: this.store.generateThreadId(context),
-            created_at: this.#isoNow(),
-            status: { type: "active" },
-          };
-          return this.#holding(thread.id, (turn) =>
-            concat(
-              defer(async () => {
-                await this.store.createThread(thread, context);
-                return { type: "thread.created", thread: toClientThread(thread) } as const;
-              }),
-              this.#respondTo(
-                thread,
-                this.#userMessage(request.params.input, thread, context),
-                context,
-                turn,
-                attachments,
-              ),
-            ),
-          );
-        });
-      }
-      case "threads.add_user_message": {
-        this.#requireHandler("respond");
-        const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const attachments = await this.#resolveAttachments(request.params.input, context);
-        return this.#holding(thread.id, (turn) =>
-          this.#respondTo(
-            thread,
-            this.#userMessage(request.params.input, thread, context),
-            context,
-            turn,
-            attachments,
-          ),
-        );
-      }
-      case "threads.add_client_tool_output": {
-        this.#requireHandler("respond");
-        const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const call = await findPendingClientToolCall(this.store, thread, context);
-        if (call === undefined) {
-          throw new ChatKitRequestError({
-            status: 400,
-            code: "invalid_request",
-            field: "params.thread_id",
-            message: `params.thread_id: thread ${quoteExcerpt(thread.id)} has no pending client tool call since its last user message`,
-          });
-        }
-        const completed: ClientToolCallItem = { ...call, status: "completed", output: request.params.result };
-        return this.#holding(thread.id, (turn) =>
-          concat(
-            defer(() => this.store.saveItem(thread.id, completed, context)).pipe(ignoreElements()),
-            this.#response(thread, context, turn, (options) => this.respond(thread, null, context, options)),
-          ),
-        );
-      }
-      case "threads.add_structured_input": {
-        this.#requireHandler("respond");
-        const { thread } = await loadStructuredInputAnswer(this.store, request, context);
-        return this.#holding(thread.id, (turn) =>
-          // Answered again once the thread is ours: the request before may have answered it already.
-          defer(() => loadStructuredInputAnswer(this.store, request, context)).pipe(
-            switchMap(({ answered }) =>
-              this.#response(thread, context, turn, (options) =>
-                structuredInputResponse(answered, () => this.respond(thread, null, context, options)),
-              ),
-            ),
-          ),
-        );
-      }
-      case "threads.retry_after_item": {
-        this.#requireHandler("respond");
-        const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const itemId = request.params.item_id;
-        const item = await findOrNotFound("params.item_id", () =>
-          this.store.loadItem(thread.id, itemId, context),
-        );
-        if (item.type !== "user_message") {
-          throw new ChatKitRequestError({
-            status: 400,
-            code: "invalid_request",
-            field: "params.item_id",
-            message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; only a user message can be retried`,
-          });
-        }
-        return this.#holding(thread.id, (turn) =>
-          concat(
-            defer(() => deleteItemsAfter(this.store, thread, item.id, this.#maxPageSize, context)).pipe(
-              ignoreElements(),
-            ),
-            this.#response(thread, context, turn, (options) => this.respond(thread, item, context, options)),
-          ),
-        );
-      }
-      case "threads.custom_action": {
-        this.#requireHandler("action");
-        const thread = await this.#loadThread(request.params.thread_id, context);
-        const { item_id: itemId, action } = request.params;
-        await loadSender(this.store, thread, itemId, action, context);
-        return this.#holding(thread.id, (turn) =>
-          // Loaded again once the thread is ours: the request before may have changed the widget.
-          defer(() => loadSender(this.store, thread, itemId, action, context)).pipe(
-            switchMap((sender) =>
-              this.#response(thread, context, turn, (options) =>
-                this.action(thread, action, sender, context, options),
-              ),
-            ),
-          ),
-        );
-      }
-    }
-  }
-
-  /** The user message saved (its attachments now of this thread) and sent, then the response to it. */
-  #respondTo(
-    thread: ThreadMetadata,
-    draft: UserMessageItem,
-    context: TContext,
-    turn: ThreadTurn,
-    attachments: readonly AttachmentRecord[],
-  ): Observable<ThreadStreamEvent> {
-    let message = draft;
-    return concat(
-      defer(async () => {
-        if (attachments.length > 0 && this.attachments !== undefined) {
-          message = {
-            ...draft,
-            attachments: await this.attachments.attachToThread(attachments, thread.id, context),
-          };
-        }
-        await this.store.addThreadItem(thread.id, message, context);
-        return { type: "thread.item.done", item: message } as const;
-      }),
-      this.#response(thread, context, turn, (options) => this.respond(thread, message, context, options)),
-    );
-  }
-
-  /** Items as the client gets them: attachments with fresh preview URLs. */
-  #present<T extends ThreadItem>(items: readonly T[], context: TContext): T[] {
-    const attachments = this.attachments;
-    return attachments === undefined
-      ? [...items]
-      : items.map((item) => attachments.presentItem(item, context));
-  }
-
-  /** `stream_options`, then the handler's events with their bookkeeping (persistence, errors, cancellation). */
-  #response(
-    thread: ThreadMetadata,
-    context: TContext,
-    turn: ThreadTurn,
-    run: (options: HandlerOptions) => ThreadEventSource,
-  ): Observable<ThreadStreamEvent> {
-    return concat(
-      defer(() =>
-        of({ type: "stream_options", stream_options: this.streamOptions(thread, context) } as const),
-      ),
-      defer(() =>
-        handlerEvents(run({ signal: turn.signal, readAttachment: this.#readAttachment(context) })),
-      ).pipe(
-        persistEvents({
-          store: this.store,
-          thread,
-          context,
-          toErrorEvent: (error) => this.toErrorEvent(error),
-          // The client got the update and could not apply it either: a bug in the handler worth knowing about.
-          onDroppedUpdate: (error) => this.#report(error),
-          onCancel: (pending) =>
-            turn.finishBeforeRelease(
-              this.handleStreamCancelled(thread, pending, context).catch((error: unknown) =>
-                this.#report(error),
-              ),
-            ),
-        }),
-      ),
-    );
   }
 
   /** A client's page size, or the default, never past the maximum. */
@@ -578,13 +337,16 @@ export class ChatKitServer<TContext = unknown> {
   ): Promise<unknown> {
     switch (request.type) {
       case "threads.get_by_id": {
-        const thread = await this.#loadThread(request.params.thread_id, context);
+        const thread = await loadThread(this.store, request.params.thread_id, context);
         const items = await this.store.loadThreadItems(
           thread.id,
           { limit: this.#pageSize, order: "asc", visibleOnly: true },
           context,
         );
-        return toClientThread(thread, { ...items, data: this.#present(items.data, context) });
+        return toClientThread(thread, {
+          ...items,
+          data: presentItems(this.attachments, items.data, context),
+        });
       }
       case "threads.list": {
         const { limit, order, after } = request.params;
@@ -595,7 +357,7 @@ export class ChatKitServer<TContext = unknown> {
       }
       case "items.list": {
         const { thread_id, limit, order, after } = request.params;
-        await this.#loadThread(thread_id, context);
+        await loadThread(this.store, thread_id, context);
         const page = await findOrNotFound("params.after", () =>
           this.store.loadThreadItems(
             thread_id,
@@ -606,7 +368,8 @@ export class ChatKitServer<TContext = unknown> {
         );
         return {
           ...page,
-          data: this.#present(
+          data: presentItems(
+            this.attachments,
             page.data.filter((item) => !isHiddenItem(item)),
             context,
           ),
@@ -614,15 +377,15 @@ export class ChatKitServer<TContext = unknown> {
       }
       case "items.feedback": {
         const { thread_id, item_ids, kind } = request.params;
-        await this.#loadThread(thread_id, context);
+        await loadThread(this.store, thread_id, context);
         await this.addFeedback(thread_id, item_ids, kind, context);
         return {};
       }
       case "threads.update": {
         const threadId = request.params.thread_id;
-        await this.#loadThread(threadId, context);
+        await loadThread(this.store, threadId, context);
         return this.#turns.write(threadId, signal, async () => {
-          const thread = await this.#loadThread(threadId, context);
+          const thread = await loadThread(this.store, threadId, context);
           const updated: ThreadMetadata = { ...thread, title: request.params.title };
           await this.store.saveThread(updated, context);
           return toClientThread(updated);
@@ -630,16 +393,15 @@ export class ChatKitServer<TContext = unknown> {
       }
       case "threads.delete": {
         const threadId = request.params.thread_id;
-        await this.#loadThread(threadId, context);
+        await loadThread(this.store, threadId, context);
         return this.#turns.write(threadId, signal, async () => {
           await this.store.deleteThread(threadId, context);
           return {};
         });
       }
       case "threads.sync_custom_action": {
-        this.#requireHandler("syncAction");
         const { thread_id: threadId, item_id: itemId, action } = request.params;
-        const thread = await this.#loadThread(threadId, context);
+        const thread = await loadThread(this.store, threadId, context);
         await loadSender(this.store, thread, itemId, action, context);
         return this.#turns.write(threadId, signal, async () => {
           const sender = await loadSender(this.store, thread, itemId, action, context);
@@ -649,9 +411,9 @@ export class ChatKitServer<TContext = unknown> {
         });
       }
       case "attachments.create":
-        return this.#requireAttachments("type").create(request.params, context);
+        return requireAttachments(this.attachments, "type").create(request.params, context);
       case "attachments.delete":
-        await this.#requireAttachments("type").delete(request.params.attachment_id, context);
+        await requireAttachments(this.attachments, "type").delete(request.params.attachment_id, context);
         return {};
       case "input.transcribe":
         return transcribeRequest(this.#config.transcribe, request.params, context);
@@ -669,7 +431,7 @@ export class ChatKitServer<TContext = unknown> {
     try {
       return await this.syncAction(thread, action, sender, context, {
         signal: signal ?? new AbortController().signal,
-        readAttachment: this.#readAttachment(context),
+        readAttachment: attachmentReader(this.attachments, context),
       });
     } catch (error) {
       if (!(error instanceof ActionPayloadError)) throw error;
