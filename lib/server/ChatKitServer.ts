@@ -1,22 +1,11 @@
 import type { ServerAttachments } from "../attachments/ServerAttachments";
-import { transcribeRequest } from "../attachments/transcribeRequest";
 import { ActionPayloadError, ChatKitRequestError, ThreadBusyError } from "../errors";
 import type { ErrorEvent } from "../events/threadEvents";
-import {
-  isHiddenItem,
-  type ThreadItem,
-  type ThreadMetadata,
-  type UserMessageItem,
-  type WidgetItem,
-} from "../events/threadItems";
-import { toClientThread } from "./clientThread";
-import { findOrNotFound } from "./findOrNotFound";
-import { loadSender } from "./loadSender";
-import { loadThread } from "./loadThread";
-import { attachmentReader, presentItems, requireAttachments } from "./requestAttachments";
+import type { ThreadItem, ThreadMetadata, UserMessageItem, WidgetItem } from "../events/threadItems";
+import { answerRequest, type AnswerRequestConfig } from "./answerRequest";
 import { applyFormValues } from "./applyFormValues";
 import { parseRequest } from "./parseRequest";
-import { isStreamingRequest, type Action, type ChatKitRequest, type NonStreamingRequest } from "./requests";
+import { isStreamingRequest, type Action, type ChatKitRequest } from "./requests";
 import { resolveServerConfig } from "./serverConfig";
 import type {
   ChatKitServerConfig,
@@ -95,8 +84,8 @@ export class ChatKitServer<TContext = unknown> {
   readonly #turns: ThreadTurns;
   /** What the streaming requests need; its `handlers` is this server, so a subclass's overrides run. */
   readonly #streaming: StreamRequestConfig<TContext>;
-  readonly #pageSize: number;
-  readonly #maxPageSize: number;
+  /** What the non-streaming requests need; its `handlers` is this server too. */
+  readonly #answering: AnswerRequestConfig<TContext>;
 
   constructor(config: ChatKitServerConfig<TContext> = {}) {
     const resolved = resolveServerConfig(config);
@@ -106,16 +95,18 @@ export class ChatKitServer<TContext = unknown> {
     this.#now = resolved.now;
     this.#report = resolved.report;
     this.#turns = new ThreadTurns(resolved.locks, resolved.busyWaitMs, resolved.report);
-    this.#pageSize = resolved.pageSize;
-    this.#maxPageSize = resolved.maxPageSize;
+    const shared = { store: this.store, attachments: this.attachments, turns: this.#turns, handlers: this };
     this.#streaming = {
-      store: this.store,
-      attachments: this.attachments,
-      turns: this.#turns,
-      handlers: this,
+      ...shared,
       maxPageSize: resolved.maxPageSize,
       isoNow: () => this.#isoNow(),
       report: resolved.report,
+    };
+    this.#answering = {
+      ...shared,
+      transcribe: config.transcribe,
+      pageSize: resolved.pageSize,
+      maxPageSize: resolved.maxPageSize,
     };
   }
 
@@ -305,7 +296,7 @@ export class ChatKitServer<TContext = unknown> {
       this.#requireHandler(HANDLER_OF[request.type]);
       if (isStreamingRequest(request))
         return { kind: "stream", events: await streamRequest(this.#streaming, request, context) };
-      return { kind: "json", body: await this.#answer(request, context, options.signal) };
+      return { kind: "json", body: await answerRequest(this.#answering, request, context, options.signal) };
     } catch (error) {
       if (error instanceof ChatKitRequestError) return { kind: "error", error };
       throw error;
@@ -323,127 +314,6 @@ export class ChatKitServer<TContext = unknown> {
       field: "type",
       message: `this server has no ${name}() handler; pass { ${name} } to the ChatKitServer constructor or override ${name}()`,
     });
-  }
-
-  /** A client's page size, or the default, never past the maximum. */
-  #limit(limit: number | null | undefined): number {
-    return Math.min(limit ?? this.#pageSize, this.#maxPageSize);
-  }
-
-  async #answer(
-    request: NonStreamingRequest,
-    context: TContext,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    switch (request.type) {
-      case "threads.get_by_id": {
-        const thread = await loadThread(this.store, request.params.thread_id, context);
-        const items = await this.store.loadThreadItems(
-          thread.id,
-          { limit: this.#pageSize, order: "asc", visibleOnly: true },
-          context,
-        );
-        return toClientThread(thread, {
-          ...items,
-          data: presentItems(this.attachments, items.data, context),
-        });
-      }
-      case "threads.list": {
-        const { limit, order, after } = request.params;
-        const page = await findOrNotFound("params.after", () =>
-          this.store.loadThreads({ limit: this.#limit(limit), order, after: after ?? undefined }, context),
-        );
-        return { ...page, data: page.data.map((thread) => toClientThread(thread)) };
-      }
-      case "items.list": {
-        const { thread_id, limit, order, after } = request.params;
-        await loadThread(this.store, thread_id, context);
-        const page = await findOrNotFound("params.after", () =>
-          this.store.loadThreadItems(
-            thread_id,
-            // Hidden items are left out by the store before the limit, so a page is never short.
-            { limit: this.#limit(limit), order, after: after ?? undefined, visibleOnly: true },
-            context,
-          ),
-        );
-        return {
-          ...page,
-          data: presentItems(
-            this.attachments,
-            page.data.filter((item) => !isHiddenItem(item)),
-            context,
-          ),
-        };
-      }
-      case "items.feedback": {
-        const { thread_id, item_ids, kind } = request.params;
-        await loadThread(this.store, thread_id, context);
-        await this.addFeedback(thread_id, item_ids, kind, context);
-        return {};
-      }
-      case "threads.update": {
-        const threadId = request.params.thread_id;
-        await loadThread(this.store, threadId, context);
-        return this.#turns.write(threadId, signal, async () => {
-          const thread = await loadThread(this.store, threadId, context);
-          const updated: ThreadMetadata = { ...thread, title: request.params.title };
-          await this.store.saveThread(updated, context);
-          return toClientThread(updated);
-        });
-      }
-      case "threads.delete": {
-        const threadId = request.params.thread_id;
-        await loadThread(this.store, threadId, context);
-        return this.#turns.write(threadId, signal, async () => {
-          await this.store.deleteThread(threadId, context);
-          return {};
-        });
-      }
-      case "threads.sync_custom_action": {
-        const { thread_id: threadId, item_id: itemId, action } = request.params;
-        const thread = await loadThread(this.store, threadId, context);
-        await loadSender(this.store, thread, itemId, action, context);
-        return this.#turns.write(threadId, signal, async () => {
-          const sender = await loadSender(this.store, thread, itemId, action, context);
-          const updated = await this.#syncAction(thread, action, sender, context, signal);
-          if (updated !== null) await this.store.saveItem(thread.id, updated, context);
-          return { updated_item: updated };
-        });
-      }
-      case "attachments.create":
-        return requireAttachments(this.attachments, "type").create(request.params, context);
-      case "attachments.delete":
-        await requireAttachments(this.attachments, "type").delete(request.params.attachment_id, context);
-        return {};
-      case "input.transcribe":
-        return transcribeRequest(this.#config.transcribe, request.params, context);
-    }
-  }
-
-  /** `syncAction` with a rejected payload answered as a 400 naming the payload's field. */
-  async #syncAction(
-    thread: ThreadMetadata,
-    action: Action,
-    sender: WidgetItem | null,
-    context: TContext,
-    signal: AbortSignal | undefined,
-  ): Promise<ThreadItem | null> {
-    try {
-      return await this.syncAction(thread, action, sender, context, {
-        signal: signal ?? new AbortController().signal,
-        readAttachment: attachmentReader(this.attachments, context),
-      });
-    } catch (error) {
-      if (!(error instanceof ActionPayloadError)) throw error;
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        field:
-          error.issues[0] === undefined ? "params.action.payload" : `params.action.${error.issues[0].field}`,
-        issues: error.issues.map((issue) => ({ ...issue, field: `params.action.${issue.field}` })),
-        message: error.message,
-      });
-    }
   }
 
   #isoNow(): string {
