@@ -1,49 +1,12 @@
-import {
-  asyncScheduler,
-  catchError,
-  concat,
-  defer,
-  ignoreElements,
-  of,
-  switchMap,
-  type Observable,
-} from "rxjs";
-
-import type { AttachmentRecord } from "../attachments/AttachmentRecord";
-import { ServerAttachments } from "../attachments/ServerAttachments";
-import { transcribeRequest } from "../attachments/transcribeRequest";
-import type { ErrorEvent, ThreadStreamEvent } from "../events/threadEvents";
-import {
-  isHiddenItem,
-  type ClientToolCallItem,
-  type ThreadItem,
-  type ThreadMetadata,
-  type UserMessageItem,
-  type WidgetItem,
-} from "../events/threadItems";
-import { quoteExcerpt } from "../excerpt";
-import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
+import type { ServerAttachments } from "../attachments/ServerAttachments";
+import { ActionPayloadError, ChatKitRequestError, ThreadBusyError } from "../errors";
+import type { ErrorEvent } from "../events/threadEvents";
+import type { ThreadItem, ThreadMetadata, UserMessageItem, WidgetItem } from "../events/threadItems";
+import { answerRequest, type AnswerRequestConfig } from "./answerRequest";
 import { applyFormValues } from "./applyFormValues";
-import { newUserMessage, toClientThread } from "./clientThread";
-import { deleteItemsAfter } from "./deleteItemsAfter";
-import { findOrNotFound } from "./findOrNotFound";
-import { findPendingClientToolCall } from "./findPendingClientToolCall";
-import { handlerEvents } from "./handlerEvents";
-import { holdingThread, type ThreadTurn } from "./holdingThread";
-import { loadSender } from "./loadSender";
-import { LocalThreadLocks } from "./LocalThreadLocks";
-import { MemoryStore } from "./MemoryStore";
 import { parseRequest } from "./parseRequest";
-import { persistEvents } from "./persistEvents";
-import {
-  isStreamingRequest,
-  type Action,
-  type NonStreamingRequest,
-  type StreamingRequest,
-  type UserMessageInput,
-} from "./requests";
-import { ActionPayloadError, ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
-import type { Store } from "./Store";
+import { isStreamingRequest, type Action, type ChatKitRequest } from "./requests";
+import { resolveServerConfig } from "./serverConfig";
 import type {
   ChatKitServerConfig,
   HandlerOptions,
@@ -51,7 +14,10 @@ import type {
   ProcessResult,
   ThreadEventSource,
 } from "./serverTypes";
-import type { ReleaseThread, ThreadLocks } from "./ThreadLocks";
+import type { Store } from "./Store";
+import { streamRequest, type StreamRequestConfig } from "./streamRequest";
+import type { ThreadLocks } from "./ThreadLocks";
+import { ThreadTurns } from "./ThreadTurns";
 
 export type {
   ActionHandler,
@@ -69,12 +35,18 @@ export type {
 /** The note saved (never shown) when the client cancels, so the next response does not carry on the old one. */
 export const CANCELLED_STREAM_NOTE = "The user cancelled the stream. Stop responding to the prior request.";
 
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`ChatKitServer: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+type HandlerName = "respond" | "action" | "syncAction";
+
+/** The handler each request needs: a server with none (in its config or a subclass) answers it with a 501. */
+const HANDLER_OF: Partial<Record<ChatKitRequest["type"], HandlerName>> = {
+  "threads.create": "respond",
+  "threads.add_user_message": "respond",
+  "threads.add_client_tool_output": "respond",
+  "threads.add_structured_input": "respond",
+  "threads.retry_after_item": "respond",
+  "threads.custom_action": "action",
+  "threads.sync_custom_action": "syncAction",
+};
 
 /**
  * A ChatKit backend (PROTOCOL §4) over RxJS: it parses each request,
@@ -91,7 +63,7 @@ function positiveInteger(value: number, name: string): number {
  * `thread.created`, then the user message (`thread.item.done`), then
  * `stream_options`, then the response; every streaming answer starts its
  * response with `stream_options`. Persistence goes further than the
- * reference SDK (see {@link persistEvents}): widget updates to saved items
+ * reference SDK (see `persistEvents`): widget updates to saved items
  * are saved, and a cancelled stream keeps its pending widgets.
  *
  * @example
@@ -107,37 +79,35 @@ export class ChatKitServer<TContext = unknown> {
   /** Uploads, previews and bytes of attachments (the HTTP adapters serve them); `undefined` without `attachments`. */
   readonly attachments: ServerAttachments<TContext> | undefined;
   readonly #config: ChatKitServerConfig<TContext>;
-  readonly #pageSize: number;
-  readonly #maxPageSize: number;
-  readonly #locks: ThreadLocks;
-  readonly #busyWaitMs: number;
   readonly #now: () => number;
-  /** Threads being given back (clean-up of a cancelled stream, then the release), for {@link idle}. */
-  readonly #releasing = new Set<Promise<void>>();
+  readonly #report: (error: unknown) => void;
+  readonly #turns: ThreadTurns;
+  /** What the streaming requests need; its `handlers` is this server, so a subclass's overrides run. */
+  readonly #streaming: StreamRequestConfig<TContext>;
+  /** What the non-streaming requests need; its `handlers` is this server too. */
+  readonly #answering: AnswerRequestConfig<TContext>;
 
   constructor(config: ChatKitServerConfig<TContext> = {}) {
+    const resolved = resolveServerConfig(config);
     this.#config = config;
-    this.store = config.store ?? new MemoryStore<TContext>();
-    this.#pageSize = positiveInteger(config.pageSize ?? 20, "pageSize");
-    this.#maxPageSize = positiveInteger(config.maxPageSize ?? Math.max(100, this.#pageSize), "maxPageSize");
-    if (this.#maxPageSize < this.#pageSize) {
-      throw new TypeError(
-        `ChatKitServer: maxPageSize (${this.#maxPageSize}) must be at least pageSize (${this.#pageSize})`,
-      );
-    }
-    this.#locks = config.threadLocks ?? this.store.threadLocks ?? new LocalThreadLocks();
-    const busyWaitMs = config.threadBusyWaitMs ?? 30_000;
-    if (!Number.isFinite(busyWaitMs) || busyWaitMs < 0) {
-      throw new TypeError(
-        `ChatKitServer: threadBusyWaitMs must be a number of milliseconds >= 0, got ${String(busyWaitMs)}`,
-      );
-    }
-    this.#busyWaitMs = busyWaitMs;
-    this.#now = config.now ?? (() => asyncScheduler.now());
-    this.attachments =
-      config.attachments === undefined
-        ? undefined
-        : new ServerAttachments(this.store, config.attachments, this.#now);
+    this.store = resolved.store;
+    this.attachments = resolved.attachments;
+    this.#now = resolved.now;
+    this.#report = resolved.report;
+    this.#turns = new ThreadTurns(resolved.locks, resolved.busyWaitMs, resolved.report);
+    const shared = { store: this.store, attachments: this.attachments, turns: this.#turns, handlers: this };
+    this.#streaming = {
+      ...shared,
+      maxPageSize: resolved.maxPageSize,
+      isoNow: () => this.#isoNow(),
+      report: resolved.report,
+    };
+    this.#answering = {
+      ...shared,
+      transcribe: config.transcribe,
+      pageSize: resolved.pageSize,
+      maxPageSize: resolved.maxPageSize,
+    };
   }
 
   // -------------------------------------------------------------------------
@@ -268,14 +238,12 @@ export class ChatKitServer<TContext = unknown> {
 
   /** What serialises each thread's requests: `config.threadLocks`, else the store's, else one process's queues. */
   get threadLocks(): ThreadLocks {
-    return this.#locks;
+    return this.#turns.locks;
   }
 
   /** Resolves once every thread is given back, each cancelled stream's clean-up done (for tests and graceful shutdown). */
-  async idle(): Promise<void> {
-    for (let round = 0; round < 1000 && this.#releasing.size > 0; round++) {
-      await Promise.allSettled([...this.#releasing]);
-    }
+  idle(): Promise<void> {
+    return this.#turns.idle();
   }
 
   /**
@@ -325,40 +293,19 @@ export class ChatKitServer<TContext = unknown> {
   async process(body: unknown, context: TContext, options: ProcessOptions = {}): Promise<ProcessResult> {
     try {
       const request = parseRequest(body);
+      this.#requireHandler(HANDLER_OF[request.type]);
       if (isStreamingRequest(request))
-        return { kind: "stream", events: await this.#stream(request, context) };
-      return { kind: "json", body: await this.#answer(request, context, options.signal) };
+        return { kind: "stream", events: await streamRequest(this.#streaming, request, context) };
+      return { kind: "json", body: await answerRequest(this.#answering, request, context, options.signal) };
     } catch (error) {
       if (error instanceof ChatKitRequestError) return { kind: "error", error };
       throw error;
     }
   }
 
-  /**
-   * A thread that takes new input: a `locked` or `closed` thread (the
-   * status the client shows over its composer) refuses messages, retries
-   * and tool outputs with a 409, which the reference never enforced.
-   */
-  async #loadOpenThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
-    const thread = await this.#loadThread(threadId, context);
-    if (thread.status.type !== "active") {
-      const reason = thread.status.reason === undefined ? "" : ` (${thread.status.reason})`;
-      throw new ChatKitRequestError({
-        status: 409,
-        code: "thread_not_active",
-        field: "params.thread_id",
-        message: `params.thread_id: the thread is ${thread.status.type}${reason} and takes no new input`,
-      });
-    }
-    return thread;
-  }
-
-  #loadThread(threadId: string, context: TContext): Promise<ThreadMetadata> {
-    return findOrNotFound("params.thread_id", () => this.store.loadThread(threadId, context));
-  }
-
   /** A 501 when neither the config nor a subclass gives the handler `name`. */
-  #requireHandler(name: "respond" | "action" | "syncAction"): void {
+  #requireHandler(name: HandlerName | undefined): void {
+    if (name === undefined) return;
     const overridden = this[name] !== ChatKitServer.prototype[name];
     if (overridden || this.#config[name] !== undefined) return;
     throw new ChatKitRequestError({
@@ -369,401 +316,7 @@ export class ChatKitServer<TContext = unknown> {
     });
   }
 
-  /** The message's attachments, checked (see {@link ServerAttachments.resolve}); none written yet. */
-  async #resolveAttachments(input: UserMessageInput, context: TContext): Promise<AttachmentRecord[]> {
-    if (input.attachments.length === 0) return [];
-    return this.#requireAttachments("params.input.attachments").resolve(input.attachments, context);
-  }
-
-  #requireAttachments(field: string): ServerAttachments<TContext> {
-    if (this.attachments !== undefined) return this.attachments;
-    throw new ChatKitRequestError({
-      status: 501,
-      code: "not_supported",
-      field,
-      message: `${field}: this server takes no attachments; pass { attachments } to the ChatKitServer constructor`,
-    });
-  }
-
-  /** What `readAttachment` of the handlers' options reads: the caller's uploaded bytes only. */
-  #readAttachment(context: TContext): (attachmentId: string) => Promise<Uint8Array> {
-    return (attachmentId) =>
-      this.attachments === undefined
-        ? Promise.reject(new StoreNotFoundError("attachment", attachmentId))
-        : this.attachments.read(attachmentId, context);
-  }
-
-  #userMessage(input: UserMessageInput, thread: ThreadMetadata, context: TContext): UserMessageItem {
-    return newUserMessage(
-      input,
-      thread,
-      this.store.generateItemId("message", thread, context),
-      this.#isoNow(),
-    );
-  }
-
-  /**
-   * `work`'s events while the thread is held (see {@link holdingThread}),
-   * with any failure, a busy thread included, ending the stream as an
-   * `error` event.
-   */
-  #holding(
-    threadId: string,
-    work: (turn: ThreadTurn) => Observable<ThreadStreamEvent>,
-  ): Observable<ThreadStreamEvent> {
-    return holdingThread(
-      {
-        locks: this.#locks,
-        threadId,
-        waitMs: this.#busyWaitMs,
-        onReleased: (released) => this.#track(released),
-      },
-      work,
-    ).pipe(catchError((error: unknown) => of(this.toErrorEvent(error))));
-  }
-
-  /** Runs `write` while the thread is held; a thread busy for too long is a 409. */
-  async #whileHolding<T>(
-    threadId: string,
-    signal: AbortSignal | undefined,
-    write: () => Promise<T>,
-  ): Promise<T> {
-    let release: ReleaseThread;
-    try {
-      release = await this.#locks.acquire(threadId, { waitMs: this.#busyWaitMs, signal });
-    } catch (error) {
-      if (!(error instanceof ThreadBusyError)) throw error;
-      throw new ChatKitRequestError({
-        status: 409,
-        code: "thread_busy",
-        field: "params.thread_id",
-        message: `params.thread_id: ${error.message}; try again when it has finished`,
-      });
-    }
-    try {
-      return await write();
-    } finally {
-      await release();
-    }
-  }
-
-  #track(released: Promise<void>): void {
-    const settled = released.catch((error: unknown) => this.#report(error));
-    this.#releasing.add(settled);
-    void settled.finally(() => this.#releasing.delete(settled));
-  }
-
-  async #stream(request: StreamingRequest, context: TContext): Promise<Observable<ThreadStreamEvent>> {
-    switch (request.type) {
-      case "threads.create": {
-        this.#requireHandler("respond");
-        const attachments = await this.#resolveAttachments(request.params.input, context);
-        return defer(() => {
-          const thread: ThreadMetadata = {
-            id: this.store.generateThreadId(context),
-            created_at: this.#isoNow(),
-            status: { type: "active" },
-          };
-          return this.#holding(thread.id, (turn) =>
-            concat(
-              defer(async () => {
-                await this.store.createThread(thread, context);
-                return { type: "thread.created", thread: toClientThread(thread) } as const;
-              }),
-              this.#respondTo(
-                thread,
-                this.#userMessage(request.params.input, thread, context),
-                context,
-                turn,
-                attachments,
-              ),
-            ),
-          );
-        });
-      }
-      case "threads.add_user_message": {
-        this.#requireHandler("respond");
-        const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const attachments = await this.#resolveAttachments(request.params.input, context);
-        return this.#holding(thread.id, (turn) =>
-          this.#respondTo(
-            thread,
-            this.#userMessage(request.params.input, thread, context),
-            context,
-            turn,
-            attachments,
-          ),
-        );
-      }
-      case "threads.add_client_tool_output": {
-        this.#requireHandler("respond");
-        const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const call = await findPendingClientToolCall(this.store, thread, context);
-        if (call === undefined) {
-          throw new ChatKitRequestError({
-            status: 400,
-            code: "invalid_request",
-            field: "params.thread_id",
-            message: `params.thread_id: thread ${quoteExcerpt(thread.id)} has no pending client tool call since its last user message`,
-          });
-        }
-        const completed: ClientToolCallItem = { ...call, status: "completed", output: request.params.result };
-        return this.#holding(thread.id, (turn) =>
-          concat(
-            defer(() => this.store.saveItem(thread.id, completed, context)).pipe(ignoreElements()),
-            this.#response(thread, context, turn, (options) => this.respond(thread, null, context, options)),
-          ),
-        );
-      }
-      case "threads.add_structured_input": {
-        this.#requireHandler("respond");
-        const { thread } = await loadStructuredInputAnswer(this.store, request, context);
-        return this.#holding(thread.id, (turn) =>
-          // Answered again once the thread is ours: the request before may have answered it already.
-          defer(() => loadStructuredInputAnswer(this.store, request, context)).pipe(
-            switchMap(({ answered }) =>
-              this.#response(thread, context, turn, (options) =>
-                structuredInputResponse(answered, () => this.respond(thread, null, context, options)),
-              ),
-            ),
-          ),
-        );
-      }
-      case "threads.retry_after_item": {
-        this.#requireHandler("respond");
-        const thread = await this.#loadOpenThread(request.params.thread_id, context);
-        const itemId = request.params.item_id;
-        const item = await findOrNotFound("params.item_id", () =>
-          this.store.loadItem(thread.id, itemId, context),
-        );
-        if (item.type !== "user_message") {
-          throw new ChatKitRequestError({
-            status: 400,
-            code: "invalid_request",
-            field: "params.item_id",
-            message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; only a user message can be retried`,
-          });
-        }
-        return this.#holding(thread.id, (turn) =>
-          concat(
-            defer(() => deleteItemsAfter(this.store, thread, item.id, this.#maxPageSize, context)).pipe(
-              ignoreElements(),
-            ),
-            this.#response(thread, context, turn, (options) => this.respond(thread, item, context, options)),
-          ),
-        );
-      }
-      case "threads.custom_action": {
-        this.#requireHandler("action");
-        const thread = await this.#loadThread(request.params.thread_id, context);
-        const { item_id: itemId, action } = request.params;
-        await loadSender(this.store, thread, itemId, action, context);
-        return this.#holding(thread.id, (turn) =>
-          // Loaded again once the thread is ours: the request before may have changed the widget.
-          defer(() => loadSender(this.store, thread, itemId, action, context)).pipe(
-            switchMap((sender) =>
-              this.#response(thread, context, turn, (options) =>
-                this.action(thread, action, sender, context, options),
-              ),
-            ),
-          ),
-        );
-      }
-    }
-  }
-
-  /** The user message saved (its attachments now of this thread) and sent, then the response to it. */
-  #respondTo(
-    thread: ThreadMetadata,
-    draft: UserMessageItem,
-    context: TContext,
-    turn: ThreadTurn,
-    attachments: readonly AttachmentRecord[],
-  ): Observable<ThreadStreamEvent> {
-    let message = draft;
-    return concat(
-      defer(async () => {
-        if (attachments.length > 0 && this.attachments !== undefined) {
-          message = {
-            ...draft,
-            attachments: await this.attachments.attachToThread(attachments, thread.id, context),
-          };
-        }
-        await this.store.addThreadItem(thread.id, message, context);
-        return { type: "thread.item.done", item: message } as const;
-      }),
-      this.#response(thread, context, turn, (options) => this.respond(thread, message, context, options)),
-    );
-  }
-
-  /** Items as the client gets them: attachments with fresh preview URLs. */
-  #present<T extends ThreadItem>(items: readonly T[], context: TContext): T[] {
-    const attachments = this.attachments;
-    return attachments === undefined
-      ? [...items]
-      : items.map((item) => attachments.presentItem(item, context));
-  }
-
-  /** `stream_options`, then the handler's events with their bookkeeping (persistence, errors, cancellation). */
-  #response(
-    thread: ThreadMetadata,
-    context: TContext,
-    turn: ThreadTurn,
-    run: (options: HandlerOptions) => ThreadEventSource,
-  ): Observable<ThreadStreamEvent> {
-    return concat(
-      defer(() =>
-        of({ type: "stream_options", stream_options: this.streamOptions(thread, context) } as const),
-      ),
-      defer(() =>
-        handlerEvents(run({ signal: turn.signal, readAttachment: this.#readAttachment(context) })),
-      ).pipe(
-        persistEvents({
-          store: this.store,
-          thread,
-          context,
-          toErrorEvent: (error) => this.toErrorEvent(error),
-          // The client got the update and could not apply it either: a bug in the handler worth knowing about.
-          onDroppedUpdate: (error) => this.#report(error),
-          onCancel: (pending) =>
-            turn.finishBeforeRelease(
-              this.handleStreamCancelled(thread, pending, context).catch((error: unknown) =>
-                this.#report(error),
-              ),
-            ),
-        }),
-      ),
-    );
-  }
-
-  /** A client's page size, or the default, never past the maximum. */
-  #limit(limit: number | null | undefined): number {
-    return Math.min(limit ?? this.#pageSize, this.#maxPageSize);
-  }
-
-  async #answer(
-    request: NonStreamingRequest,
-    context: TContext,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    switch (request.type) {
-      case "threads.get_by_id": {
-        const thread = await this.#loadThread(request.params.thread_id, context);
-        const items = await this.store.loadThreadItems(
-          thread.id,
-          { limit: this.#pageSize, order: "asc", visibleOnly: true },
-          context,
-        );
-        return toClientThread(thread, { ...items, data: this.#present(items.data, context) });
-      }
-      case "threads.list": {
-        const { limit, order, after } = request.params;
-        const page = await findOrNotFound("params.after", () =>
-          this.store.loadThreads({ limit: this.#limit(limit), order, after: after ?? undefined }, context),
-        );
-        return { ...page, data: page.data.map((thread) => toClientThread(thread)) };
-      }
-      case "items.list": {
-        const { thread_id, limit, order, after } = request.params;
-        await this.#loadThread(thread_id, context);
-        const page = await findOrNotFound("params.after", () =>
-          this.store.loadThreadItems(
-            thread_id,
-            // Hidden items are left out by the store before the limit, so a page is never short.
-            { limit: this.#limit(limit), order, after: after ?? undefined, visibleOnly: true },
-            context,
-          ),
-        );
-        return {
-          ...page,
-          data: this.#present(
-            page.data.filter((item) => !isHiddenItem(item)),
-            context,
-          ),
-        };
-      }
-      case "items.feedback": {
-        const { thread_id, item_ids, kind } = request.params;
-        await this.#loadThread(thread_id, context);
-        await this.addFeedback(thread_id, item_ids, kind, context);
-        return {};
-      }
-      case "threads.update": {
-        const threadId = request.params.thread_id;
-        await this.#loadThread(threadId, context);
-        return this.#whileHolding(threadId, signal, async () => {
-          const thread = await this.#loadThread(threadId, context);
-          const updated: ThreadMetadata = { ...thread, title: request.params.title };
-          await this.store.saveThread(updated, context);
-          return toClientThread(updated);
-        });
-      }
-      case "threads.delete": {
-        const threadId = request.params.thread_id;
-        await this.#loadThread(threadId, context);
-        return this.#whileHolding(threadId, signal, async () => {
-          await this.store.deleteThread(threadId, context);
-          return {};
-        });
-      }
-      case "threads.sync_custom_action": {
-        this.#requireHandler("syncAction");
-        const { thread_id: threadId, item_id: itemId, action } = request.params;
-        const thread = await this.#loadThread(threadId, context);
-        await loadSender(this.store, thread, itemId, action, context);
-        return this.#whileHolding(threadId, signal, async () => {
-          const sender = await loadSender(this.store, thread, itemId, action, context);
-          const updated = await this.#syncAction(thread, action, sender, context, signal);
-          if (updated !== null) await this.store.saveItem(thread.id, updated, context);
-          return { updated_item: updated };
-        });
-      }
-      case "attachments.create":
-        return this.#requireAttachments("type").create(request.params, context);
-      case "attachments.delete":
-        await this.#requireAttachments("type").delete(request.params.attachment_id, context);
-        return {};
-      case "input.transcribe":
-        return transcribeRequest(this.#config.transcribe, request.params, context);
-    }
-  }
-
-  /** `syncAction` with a rejected payload answered as a 400 naming the payload's field. */
-  async #syncAction(
-    thread: ThreadMetadata,
-    action: Action,
-    sender: WidgetItem | null,
-    context: TContext,
-    signal: AbortSignal | undefined,
-  ): Promise<ThreadItem | null> {
-    try {
-      return await this.syncAction(thread, action, sender, context, {
-        signal: signal ?? new AbortController().signal,
-        readAttachment: this.#readAttachment(context),
-      });
-    } catch (error) {
-      if (!(error instanceof ActionPayloadError)) throw error;
-      throw new ChatKitRequestError({
-        status: 400,
-        code: "invalid_request",
-        field:
-          error.issues[0] === undefined ? "params.action.payload" : `params.action.${error.issues[0].field}`,
-        issues: error.issues.map((issue) => ({ ...issue, field: `params.action.${issue.field}` })),
-        message: error.message,
-      });
-    }
-  }
-
   #isoNow(): string {
     return new Date(this.#now()).toISOString();
-  }
-
-  #report(error: unknown): void {
-    const onError = this.#config.onError ?? ((cause: unknown) => console.error("ChatKitServer:", cause));
-    try {
-      onError(error);
-    } catch {
-      // A failing logger must not break the stream.
-    }
   }
 }
