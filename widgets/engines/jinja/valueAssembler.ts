@@ -108,9 +108,8 @@ export class ValueAssembler {
   /** Whether no `null` was placed anywhere (so dropping nulls has nothing to do). */
   nullFree = true;
 
+  /** The containers above the current one; a closed container's parent is always past a value, so its state is known. */
   readonly #containers: (unknown[] | Record<string, unknown>)[] = [];
-  readonly #states: number[] = [];
-  readonly #keys: string[] = [];
   #container: unknown[] | Record<string, unknown> | undefined;
   #state = ROOT;
   #key = "";
@@ -218,16 +217,14 @@ export class ValueAssembler {
   #open(container: unknown[] | Record<string, unknown>, state: number): void {
     this.#value(container);
     if (this.#container !== undefined) this.#containers.push(this.#container);
-    this.#states.push(this.#state);
-    this.#keys.push(this.#key);
     this.#container = container;
     this.#state = state;
   }
 
   #close(): void {
-    this.#container = this.#containers.pop();
-    this.#state = this.#states.pop() as number;
-    this.#key = this.#keys.pop() as string;
+    const parent = this.#containers.pop();
+    this.#state = parent === undefined ? ROOT_DONE : Array.isArray(parent) ? ARRAY_NEXT : OBJECT_NEXT;
+    this.#container = parent;
   }
 
   /** `JSON.parse(toJson(value))`, made directly; errors (undefined, not serialisable) are `toJson`'s own. */
