@@ -24,8 +24,25 @@ export const COLON = 5;
 export type Punctuation = 0 | 1 | 2 | 3 | 4 | 5;
 
 /** A string (key or value), number, boolean or `null` written in the template's text. */
+export const SCALAR = 0;
+/** A string and a colon: a key. */
+export const KEY = 1;
+/** A key, a colon and a scalar: a property. */
+export const PROPERTY = 2;
+
+/**
+ * Scalars, with the keys and properties they start fused into one token
+ * (`"type":"Text"` is one step of the assembler, not three). A string
+ * followed by a colon is a key wherever the JSON is valid, so fusing
+ * changes nothing the assembler accepts or builds.
+ */
 export class Scalar {
-  constructor(readonly value: string | number | boolean | null) {}
+  constructor(
+    readonly kind: typeof SCALAR | typeof KEY | typeof PROPERTY,
+    /** The key, for `KEY` and `PROPERTY`. */
+    readonly key: string,
+    readonly value: string | number | boolean | null,
+  ) {}
 }
 
 export type JsonToken = Punctuation | Scalar;
@@ -57,8 +74,30 @@ export function tokenizeJsonText(text: string): JsonToken[] | undefined {
     at = TOKEN.lastIndex;
     const [, punctuation, string, number, constant] = match;
     if (punctuation !== undefined) tokens.push(PUNCTUATION[punctuation] as Punctuation);
-    else if (string !== undefined) tokens.push(new Scalar(JSON.parse(string) as string));
-    else if (number !== undefined) tokens.push(new Scalar(Number(number)));
-    else tokens.push(new Scalar(constant === "null" ? null : constant === "true"));
+    else if (string !== undefined) tokens.push(new Scalar(SCALAR, "", JSON.parse(string) as string));
+    else if (number !== undefined) tokens.push(new Scalar(SCALAR, "", Number(number)));
+    else tokens.push(new Scalar(SCALAR, "", constant === "null" ? null : constant === "true"));
   }
+}
+
+/** The tokens with each key (`"k":`) and each property of a scalar value (`"k":1`) fused into one token. */
+export function fuseKeys(tokens: readonly JsonToken[]): JsonToken[] {
+  const fused: JsonToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as JsonToken;
+    const isKey = typeof token !== "number" && typeof token.value === "string" && tokens[i + 1] === COLON;
+    if (!isKey) {
+      fused.push(token);
+      continue;
+    }
+    const value = tokens[i + 2];
+    if (value !== undefined && typeof value !== "number") {
+      fused.push(new Scalar(PROPERTY, token.value, value.value));
+      i += 2;
+    } else {
+      fused.push(new Scalar(KEY, token.value, null));
+      i += 1;
+    }
+  }
+  return fused;
 }

@@ -16,8 +16,11 @@ import {
   CLOSE_OBJECT,
   COLON,
   COMMA,
+  fuseKeys,
+  KEY,
   OPEN_ARRAY,
   OPEN_OBJECT,
+  SCALAR,
   type JsonToken,
   type Punctuation,
 } from "./jsonTokens";
@@ -73,15 +76,14 @@ export const SLICE_LEADING_COMMA = 1;
 export const SLICE_FIRST_CHARACTER = 2;
 export type SliceMode = 0 | 1 | 2;
 
-/** A text of the template, read once: its JSON tokens, and what its first character is. */
+/** A text of the template, read once: its JSON tokens (keys fused), and what its first character is. */
 export class Fragment {
+  readonly tokens: readonly JsonToken[];
   readonly leadingComma: boolean;
   readonly leadingSpace: boolean;
 
-  constructor(
-    text: string,
-    readonly tokens: readonly JsonToken[],
-  ) {
+  constructor(text: string, tokens: readonly JsonToken[]) {
+    this.tokens = fuseKeys(tokens);
     this.leadingComma = text.startsWith(",");
     this.leadingSpace = /^[ \t\n\r]/.test(text);
   }
@@ -128,7 +130,19 @@ export class ValueAssembler {
     for (let i = from; i < tokens.length; i++) {
       const token = tokens[i] as JsonToken;
       if (typeof token === "number") this.#punctuation(token);
-      else this.#scalar(token.value);
+      else if (token.kind === SCALAR) this.#scalar(token.value);
+      else {
+        if (this.#state !== OBJECT_FIRST && this.#state !== OBJECT_KEY) throw NOT_JSON;
+        this.#key = token.key;
+        if (token.kind === KEY) {
+          this.#state = OBJECT_VALUE;
+        } else {
+          const { value } = token;
+          if (value === null) this.nullFree = false;
+          setProperty(this.#container as Record<string, unknown>, token.key, value);
+          this.#state = OBJECT_NEXT;
+        }
+      }
     }
   }
 
