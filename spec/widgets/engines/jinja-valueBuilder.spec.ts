@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { jinjaEngine, JinjaTemplate } from "../../../widgets/engines/jinja";
 import { tokenizeJsonText } from "../../../widgets/engines/jinja/jsonTokens";
 import type { RenderParsedResult } from "../../../widgets/engines/TemplateEngine";
+import { WidgetTemplate } from "../../../widgets/template/WidgetTemplate";
 
 /**
  * Value builders (`widgets/engines/jinja/valueBuilder.ts`): `renderParsed`
@@ -123,6 +124,10 @@ describe("which templates get a value builder", () => {
     let result: RenderParsedResult | undefined;
     expect(parsesDuring(() => (result = template.renderParsed(tasks.data)))).toBe(0);
     expect(result).toEqual({ ok: true, value: tasks.output, nullFree: true });
+    const widget = WidgetTemplate.fromFile(join(FIXTURES, "widgets", "task-list.widget"), { validate: true });
+    let built: unknown;
+    expect(parsesDuring(() => (built = widget.build(tasks.data)))).toBe(0);
+    expect(built).toEqual(tasks.output);
   });
 
   it("builds through text a template whose texts are not whole JSON tokens, or that prints without tojson", () => {
