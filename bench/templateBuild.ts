@@ -103,11 +103,27 @@ function nunjucksTemplate(source: string): nunjucks.Template {
 interface Renderings {
   readonly label: string;
   readonly ours: () => unknown;
+  /**
+   * `build` as it was before value builders, timed beside it: the same
+   * checks, then render, `JSON.parse` and drop nulls.
+   */
+  readonly oursThroughText: () => unknown;
   /** Our engine alone, without what `build` adds (validation, JSON.parse, dropping nulls). */
   readonly oursRender: () => string;
   readonly nunjucks: () => string;
   readonly huggingFace: () => string;
   readonly handlebars: () => unknown;
+}
+
+/** `build` through text, as before value builders: `build`'s checks, render, `JSON.parse`, drop nulls. */
+function throughText(
+  template: WidgetTemplate,
+  engine: ReturnType<typeof jinjaEngine.compile>,
+  data: Record<string, unknown>,
+): unknown {
+  if (template.validate(data).length > 0)
+    throw new Error("template build workload: the data fails the checks");
+  return dropNulls(JSON.parse(engine.render(data)));
 }
 
 function check(label: string, engine: string, actual: unknown, expected: unknown): void {
@@ -138,12 +154,14 @@ function listRenderings(count: number): Renderings {
   const expected = dropNulls(golden.output);
   check(label, "ours", ours.build(data), expected);
   check(label, "ours (render)", dropNulls(JSON.parse(oursEngine.render(data))), expected);
+  check(label, "ours (through text)", throughText(ours, oursEngine, data), expected);
   check(label, "handlebars", handlebars.build(data), expected);
   check(label, "nunjucks", dropNulls(JSON.parse(nunjucksList.render(data))), expected);
   check(label, "@huggingface/jinja", dropNulls(JSON.parse(huggingFace.render(data))), expected);
   return {
     label,
     ours: () => ours.build(data),
+    oursThroughText: () => throughText(ours, oursEngine, data),
     oursRender: () => oursEngine.render(data),
     nunjucks: () => nunjucksList.render(data),
     huggingFace: () => huggingFace.render(data),
@@ -177,12 +195,14 @@ function cardRenderings(): Renderings {
   check(label, "ours", ours.build(ours.defaultData ?? {}), definition.outputJsonPreview);
   const expected = ours.build(data);
   check(label, "ours (render)", dropNulls(JSON.parse(oursEngine.render(data))), expected);
+  check(label, "ours (through text)", throughText(ours, oursEngine, data), expected);
   check(label, "handlebars", handlebars.build(data), expected);
   check(label, "nunjucks", dropNulls(JSON.parse(nunjucksCard.render(data))), expected);
   check(label, "@huggingface/jinja", dropNulls(JSON.parse(huggingFace.render(data))), expected);
   return {
     label,
     ours: () => ours.build(data),
+    oursThroughText: () => throughText(ours, oursEngine, data),
     oursRender: () => oursEngine.render(data),
     nunjucks: () => nunjucksCard.render(data),
     huggingFace: () => huggingFace.render(data),
@@ -194,6 +214,12 @@ function benches(renderings: Renderings): BenchCase[] {
   const { label } = renderings;
   return [
     { name: `${label}, ours (build)`, operations: 1, operation: "build", run: renderings.ours },
+    {
+      name: `${label}, ours (build through text, as before)`,
+      operations: 1,
+      operation: "build",
+      run: renderings.oursThroughText,
+    },
     { name: `${label}, ours (render)`, operations: 1, operation: "build", run: renderings.oursRender },
     { name: `${label}, nunjucks (render)`, operations: 1, operation: "build", run: renderings.nunjucks },
     {
@@ -211,7 +237,9 @@ function benches(renderings: Renderings): BenchCase[] {
  * at 10, 200 and 1000 items and of a small card, against the same template
  * rendered by precompiled nunjucks and by plain `@huggingface/jinja`, and an
  * equivalent Handlebars template built through `WidgetTemplate`. Ours and
- * Handlebars time the whole `build` (validate, opted into with `{ validate: true }`; render, parse, drop nulls),
+ * Handlebars time the whole `build` (validate, opted into with `{ validate: true }`; for ours a value
+ * builder, for Handlebars render, parse, drop nulls), "ours (build through text)" is how `build` went
+ * before value builders (checks, render, `JSON.parse`, drop nulls), timed in turns with it,
  * nunjucks and `@huggingface/jinja` only render; "ours (render)" is our
  * engine alone, for a like-for-like ratio. Every output is checked once against Jinja2's,
  * outside the timed loop.
@@ -219,13 +247,14 @@ function benches(renderings: Renderings): BenchCase[] {
 export function templateBuildWorkload(config?: MeasureConfig): BenchResult[] {
   const all = [...ITEM_COUNTS.map(listRenderings), cardRenderings()];
   return all.flatMap((renderings) => {
-    const [ours, oursRender, nunjucksResult, huggingFace, handlebars] = measureInterleaved(
+    const [ours, oursThroughText, oursRender, nunjucksResult, huggingFace, handlebars] = measureInterleaved(
       "template build",
       benches(renderings),
       config,
     );
     if (
       ours === undefined ||
+      oursThroughText === undefined ||
       oursRender === undefined ||
       nunjucksResult === undefined ||
       huggingFace === undefined ||
@@ -239,7 +268,11 @@ export function templateBuildWorkload(config?: MeasureConfig): BenchResult[] {
       {
         ...ours,
         note: `ours/nunjucks ${ratio.toFixed(2)}x${target}; output = Jinja2's`,
-        metrics: { ratioToNunjucks: ratio },
+        metrics: { ratioToNunjucks: ratio, ratioToThroughText: ours.median / oursThroughText.median },
+      },
+      {
+        ...oursThroughText,
+        note: `build/through text ${(ours.median / oursThroughText.median).toFixed(2)}x`,
       },
       {
         ...oursRender,

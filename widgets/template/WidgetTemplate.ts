@@ -84,7 +84,9 @@ const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
  * `build(data)` normalises the data, checks it (the zod `schema` if given;
  * the definition's `jsonSchema` if loaded with `{ validate: true }`),
  * renders, parses the JSON and drops `null` props, then checks that the
- * result is a widget root. Every failure is a `WidgetTemplateError`
+ * result is a widget root. A Jinja template that is JSON with `tojson`
+ * holes (every Studio export the engine compiles) skips the text: its
+ * value is built directly, equal to what parsing the text would make. Every failure is a `WidgetTemplateError`
  * subclass naming the widget and file, whatever the data is (cyclic,
  * too deep, throwing getters: a `WidgetDataError` naming the path).
  *

@@ -111,7 +111,7 @@ import { fillSlot, SLOT_MIN_LENGTH, type Slots } from "./slots";
 import { walkInSourceOrder } from "./sourceMap";
 
 /** The variables of one frame (the template, a `for` loop, a block with its own `set`s). */
-class Frame {
+export class Frame {
   readonly variables: Map<string, Value | LoopState>;
 
   constructor(
@@ -202,9 +202,9 @@ function resolved(found: Value | LoopState | undefined, name: string, node: Stat
 }
 
 /** A template construct left to the interpreter; the message says which. */
-class NotCompiled extends Error {}
+export class NotCompiled extends Error {}
 
-type Expression = (frame: Frame) => Value;
+export type Expression = (frame: Frame) => Value;
 type Block = (frame: Frame) => string;
 
 /** Library functions take the calling environment; none of those a compiled template can call uses it. */
@@ -288,14 +288,9 @@ function statement(node: Statement, direct: boolean): Block {
 
 /** A printed expression; `{{ x | tojson }}`, the Studio's every value, prints `toJson`'s text directly. */
 function output(node: Statement, direct: boolean): Block {
-  const n = view(node);
-  if (
-    n.type === "FilterExpression" &&
-    view(n.filter).type === "Identifier" &&
-    filterName(n.filter) === "tojson"
-  ) {
-    const operand = expression(n.operand);
-    const operandNode = n.operand;
+  const operandNode = tojsonOperand(node);
+  if (operandNode !== undefined) {
+    const operand = expression(operandNode);
     if (!direct) return (frame) => toJson(operand(frame), null, 0, operandNode);
     return (frame) => {
       const value = operand(frame);
@@ -312,6 +307,16 @@ function output(node: Statement, direct: boolean): Block {
   };
 }
 
+/** The operand of a printed `x | tojson` (no arguments), or `undefined` for any other printed expression. */
+export function tojsonOperand(node: Statement): Statement | undefined {
+  const n = view(node);
+  return n.type === "FilterExpression" &&
+    view(n.filter).type === "Identifier" &&
+    filterName(n.filter) === "tojson"
+    ? n.operand
+    : undefined;
+}
+
 function ifBlock(node: IfNode, direct: boolean): Block {
   const test = expression(node.test);
   const body = block(node.body, direct);
@@ -321,13 +326,36 @@ function ifBlock(node: IfNode, direct: boolean): Block {
 
 /** The library's `evaluateFor`, step for step: items are filtered and unpacked first, then the body runs per item. */
 function forBlock(node: ForNode, direct: boolean): Block {
+  const loop = compileLoop(node);
+  const body = block(node.body, direct);
+  const otherwise = block(node.defaultBlock, direct);
+  return (parent) => {
+    const scope = new Frame(parent);
+    const items = loop.items(scope);
+    if (items.length === 0) return otherwise(scope);
+    let out = "";
+    for (let i = 0; i < items.length; i++) {
+      loop.bind(scope, items, i);
+      out += body(scope);
+    }
+    return out;
+  };
+}
+
+/** A `for` loop's header, compiled: shared by the text closures and the value builders (`valueBuilder.ts`). */
+export interface CompiledLoop {
+  /** The items the body runs for, in the loop's own frame: evaluated, checked and filtered as the library does. */
+  items(scope: Frame): readonly Value[];
+  /** Binds item `index` (and `loop`, if the body reads it) in the loop's frame. */
+  bind(scope: Frame, items: readonly Value[], index: number): void;
+}
+
+export function compileLoop(node: ForNode): CompiledLoop {
   const iterableNode = view(node.iterable);
   const select = iterableNode.type === "SelectExpression" ? iterableNode : undefined;
   const iterable = expression(select === undefined ? node.iterable : select.lhs);
   const test = select === undefined ? undefined : expression(select.test);
-  const bind = loopBinding(node.loopvar);
-  const body = block(node.body, direct);
-  const otherwise = block(node.defaultBlock, direct);
+  const binding = loopBinding(node.loopvar);
   // Only a name read can see `loop`, so a body that names no `loop` needs none (one allocation per item).
   let readsLoop = false;
   for (const statement of node.body) {
@@ -336,30 +364,26 @@ function forBlock(node: ForNode, direct: boolean): Block {
       if (n.type === "Identifier" && n.value === "loop") readsLoop = true;
     });
   }
-  return (parent) => {
-    const scope = new Frame(parent);
-    const all = (iterable(scope) as ArrayValue).value; // the ITERATE guard makes every iterable a list
-    let items = all;
-    if (test !== undefined || bind.check !== undefined) {
-      items = [];
+  return {
+    items: (scope) => {
+      const all = (iterable(scope) as ArrayValue).value; // the ITERATE guard makes every iterable a list
+      if (test === undefined && binding.check === undefined) return all;
+      const items: Value[] = [];
       for (const item of all) {
-        bind.check?.(item);
+        binding.check?.(item);
         if (test !== undefined) {
           const itemScope = new Frame(scope);
-          bind.set(itemScope, item);
+          binding.set(itemScope, item);
           if (!pyTruthy(test(itemScope))) continue;
         }
         items.push(item);
       }
-    }
-    if (items.length === 0) return otherwise(scope);
-    let out = "";
-    for (let i = 0; i < items.length; i++) {
-      if (readsLoop) scope.variables.set("loop", new LoopState(items, i));
-      bind.set(scope, items[i] as Value);
-      out += body(scope);
-    }
-    return out;
+      return items;
+    },
+    bind: (scope, items, index) => {
+      if (readsLoop) scope.variables.set("loop", new LoopState(items, index));
+      binding.set(scope, items[index] as Value);
+    },
   };
 }
 
@@ -402,7 +426,7 @@ function identifierNames(nodes: readonly Statement[]): string[] | undefined {
 }
 
 /** The library's `evaluateSet`: the value first, then the target. */
-function setBlock(node: SetNode): Block {
+export function setBlock(node: SetNode): Block {
   let value: Expression;
   if (node.value === null) {
     const body = block(node.body, false);
@@ -448,7 +472,7 @@ function setBlock(node: SetNode): Block {
   };
 }
 
-function expression(node: Statement): Expression {
+export function expression(node: Statement): Expression {
   const n = view(node);
   switch (n.type) {
     case "StringLiteral":
@@ -770,18 +794,24 @@ export function compileClosures(
     if (error instanceof NotCompiled) return { notCompiled: error.message };
     throw error;
   }
+  const root = rootFrame(rootMissing);
+  return { body: (data, slots) => body(root(data, slots)) };
+}
+
+/** Makes the template's frame for `data`: the data as runtime values, and the names the template starts without. */
+export function rootFrame(
+  rootMissing: readonly string[],
+): (data: Readonly<Record<string, unknown>>, slots?: Slots) => Frame {
   const missing = new Set(rootMissing);
-  return {
-    body: (data, slots) => {
-      const root = new Frame(GLOBAL_FRAME, undefined, slots);
-      for (const name of rootMissing) root.variables.set(name, MISSING);
-      for (const key of Object.keys(data)) {
-        const value = data[key];
-        // A name the template assigns before reading it starts missing, data or not (Jinja2's scoping).
-        if (value === undefined || missing.has(key)) continue;
-        root.variables.set(key, toValue(value));
-      }
-      return body(root);
-    },
+  return (data, slots) => {
+    const root = new Frame(GLOBAL_FRAME, undefined, slots);
+    for (const name of rootMissing) root.variables.set(name, MISSING);
+    for (const key of Object.keys(data)) {
+      const value = data[key];
+      // A name the template assigns before reading it starts missing, data or not (Jinja2's scoping).
+      if (value === undefined || missing.has(key)) continue;
+      root.variables.set(key, toValue(value));
+    }
+    return root;
   };
 }

@@ -26,8 +26,10 @@
  * `instrument.ts` (compile-time checks, guards, scoping analysis),
  * `sourceMap.ts` (positions for errors), `slots.ts` (how `renderParsed`
  * skips escaping and parsing long strings, and reuses parsed skeletons),
- * `skeletonMemo.ts` (which skeletons a stream, or a one-off render, keeps)
- * and this file (compiling, errors).
+ * `skeletonMemo.ts` (which skeletons a stream, or a one-off render, keeps),
+ * `valueBuilder.ts`, `valueAssembler.ts` and `jsonTokens.ts` (how
+ * `renderParsed` builds a Studio template's value with no text at all) and
+ * this file (compiling, errors).
  *
  * Gaps filled (each one found by rendering the same template with Jinja2):
  *
@@ -87,6 +89,8 @@ import { CompileError, Instrumenter, missingAtFrameStart } from "./instrument";
 import { compileClosures } from "./compiler";
 import { fillSkeleton, skeletonOf, slotPrefix, type Skeleton, type Slots } from "./slots";
 import { LastSkeleton, RecentSkeletons, type SkeletonMemo } from "./skeletonMemo";
+import { compileValueBuilder, type ValueBuild } from "./valueBuilder";
+import { SlotsServeBetter } from "./valueAssembler";
 
 function lexerErrorPosition(source: string, map: SourceMap): TemplatePosition {
   const closers: Readonly<Record<string, string>> = { "{{": "}}", "{%": "%}", "{#": "#}" };
@@ -200,14 +204,25 @@ function compileJinja(source: string, context: WidgetErrorContext): CompiledTemp
 export type JinjaStrategy =
   { readonly kind: "closures" } | { readonly kind: "interpreter"; readonly reason: string };
 
+/**
+ * How `renderParsed` makes its value: with a value builder, no text (see
+ * `valueBuilder.ts`), or from the rendered text, and why; chosen once, when
+ * the template is compiled.
+ */
+export type JinjaValueStrategy =
+  { readonly kind: "builder" } | { readonly kind: "text"; readonly reason: string };
+
 /** A compiled Jinja template; both strategies throw the same errors, translated here. */
 export class JinjaTemplate implements CompiledTemplate {
   readonly strategy: JinjaStrategy;
+  readonly valueStrategy: JinjaValueStrategy;
   /** Renders; with `slots` (compiled templates only), long `tojson` strings become slot markers. */
   readonly #run: (data: Readonly<Record<string, unknown>>, slots?: Slots) => string;
   readonly #slotPrefix = slotPrefix();
   /** The skeletons of one-off renders (see `skeletonMemo.ts`); a stream keeps its own (`streamRenderer`). */
   readonly #recent = new RecentSkeletons(SKELETONS_KEPT);
+  /** Builds `renderParsed`'s value without text, for a template that is JSON with `tojson` holes (see `valueBuilder.ts`). */
+  readonly #buildValue: ValueBuild | undefined;
 
   constructor(
     program: Program,
@@ -217,10 +232,16 @@ export class JinjaTemplate implements CompiledTemplate {
   ) {
     const compiled = compileClosures(program, rootMissing);
     if ("body" in compiled) {
+      const values = compileValueBuilder(program, rootMissing);
+      this.#buildValue = "build" in values ? values.build : undefined;
       this.strategy = { kind: "closures" };
+      this.valueStrategy =
+        "build" in values ? { kind: "builder" } : { kind: "text", reason: values.notCompiled };
       this.#run = compiled.body;
     } else {
       this.strategy = { kind: "interpreter", reason: compiled.notCompiled };
+      this.valueStrategy = { kind: "text", reason: "the template is interpreted" };
+      this.#buildValue = undefined;
       this.#run = (data) => interpret(program, rootMissing, data);
     }
   }
@@ -250,11 +271,18 @@ export class JinjaTemplate implements CompiledTemplate {
   }
 
   #renderParsed(data: Readonly<Record<string, unknown>>, memo: SkeletonMemo): RenderParsedResult {
+    if (this.#buildValue !== undefined && !memo.prefersSlots) {
+      const built = this.#tryBuildValue(this.#buildValue, data, memo);
+      if (built !== undefined) return { ok: true, value: built.value, nullFree: built.nullFree };
+    }
     try {
       if (this.strategy.kind === "interpreter") return parseRendered(this.#run(data));
       const slots: Slots = { prefix: this.#slotPrefix, values: [] };
       const text = this.#run(data, slots);
-      if (slots.values.length === 0) return parseRendered(text);
+      if (slots.values.length === 0) {
+        memo.prefersSlots = false;
+        return parseRendered(text);
+      }
       let skeleton = memo.get(text);
       if (skeleton === undefined) {
         skeleton = learnSkeleton(text, slots);
@@ -265,6 +293,23 @@ export class JinjaTemplate implements CompiledTemplate {
       return { ok: true, value: fillSkeleton(skeleton, slots.values), nullFree: skeleton.nullFree };
     } catch (error) {
       throw this.translate(error);
+    }
+  }
+
+  /**
+   * The value builder's value, or `undefined` when it stopped: the text path
+   * then renders from the start, so the result or the error is exactly the
+   * text's (data is converted afresh by each render, so the stopped build
+   * left nothing behind). When it stopped at a long string printed into the
+   * output, this caller's next renders go through slots too, until one
+   * prints no such string.
+   */
+  #tryBuildValue(build: ValueBuild, data: Readonly<Record<string, unknown>>, memo: SkeletonMemo) {
+    try {
+      return build(data);
+    } catch (error) {
+      if (error === SlotsServeBetter.INSTANCE) memo.prefersSlots = true;
+      return undefined;
     }
   }
 

@@ -9,6 +9,12 @@ import type { Skeleton } from "./slots";
 export interface SkeletonMemo {
   get(text: string): Skeleton | null | undefined;
   remember(text: string, skeleton: Skeleton | null): void;
+  /**
+   * Whether the last render found long strings to put in slots: then the
+   * next render goes through slots too, rather than a value builder (see
+   * `valueBuilder.ts`), whose widgets share nothing between builds.
+   */
+  prefersSlots: boolean;
 }
 
 /**
@@ -20,6 +26,7 @@ export interface SkeletonMemo {
  * once keeps one skeleton per stream, and no state outlives its stream.
  */
 export class LastSkeleton implements SkeletonMemo {
+  prefersSlots = false;
   #text: string | undefined;
   #skeleton: Skeleton | null = null;
 
@@ -42,6 +49,7 @@ export class LastSkeleton implements SkeletonMemo {
  * misses on every render.
  */
 export class RecentSkeletons implements SkeletonMemo {
+  prefersSlots = false;
   readonly #skeletons = new Map<string, Skeleton | null>();
 
   constructor(private readonly capacity: number) {}
