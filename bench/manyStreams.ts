@@ -23,6 +23,7 @@ import type { BenchResult } from "./harness";
 import { epochMs, forkBenchScript, percentile, runClient, tokenDelays } from "./loopback";
 import type { CardData } from "./manyStreamsCard";
 import type { ManyStreamsReply, ManyStreamsRequest } from "./manyStreamsClient";
+import { runFloor } from "./manyStreamsFloor";
 import { serveInProcess, serveOnCluster } from "./manyStreamsServe";
 import type { ManyStreamsConfig, StoreKind } from "./manyStreamsServer";
 import { loremTokens } from "./streaming";
@@ -186,6 +187,8 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
     maxDelayMs: received[received.length - 1] ?? Number.NaN,
     serverCpuMsPerStream: server.cpuMs / config.streams,
     serverCpuUsPerToken: (server.cpuMs * 1e3) / tokensTotal,
+    /** The kernel's part of it (socket writes, mostly). */
+    serverSystemCpuUsPerToken: (server.systemCpuMs * 1e3) / tokensTotal,
     serverCpuShare: server.cpuMs / wallMs,
     clientCpuShare: reply.cpuMs / reply.wallMs,
     peakRssBytes: server.peakRssBytes,
@@ -209,7 +212,8 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
   };
   const correct = metrics.lostChars === 0 && inexact === 0 && missing === 0;
   const cpu =
-    `server CPU ${metrics.serverCpuUsPerToken.toFixed(1)} µs/token, ${metrics.serverCpuMsPerStream.toFixed(1)} ms/stream, ` +
+    `server CPU ${metrics.serverCpuUsPerToken.toFixed(1)} µs/token (kernel ${metrics.serverSystemCpuUsPerToken.toFixed(1)}), ` +
+    `${metrics.serverCpuMsPerStream.toFixed(1)} ms/stream, ` +
     `${(metrics.serverCpuShare * 100).toFixed(0)}% of a core`;
   const memory = `peak RSS ${mb(server.peakRssBytes)} MB (+${(metrics.rssGrowthBytesPerStream / 1024).toFixed(0)} kB/stream)`;
   const integrity = `lost ${metrics.lostChars} chars, ${inexact} inexact, ${missing} failed`;
@@ -288,18 +292,26 @@ const hasServer = (): boolean => Boolean(process.env["DATABASE_URL"]);
 /**
  * `many-streams`: shared and distinct cards at S = 100 and 1000 with
  * `MemoryStore`; distinct cards with the durable store in the loop (PGlite;
- * and pg when DATABASE_URL is set); the one fast stream.
+ * and pg when DATABASE_URL is set); the one fast stream, each pace beside
+ * its floor (Node writing ready frames at that pace: ./manyStreamsFloor.ts).
  */
 export async function manyStreamsWorkload(): Promise<BenchResult[]> {
   const durable: StoreKind[] = hasServer() ? ["pglite", "pg"] : ["pglite"];
-  return runCases([
+  const results = await runCases([
     ...bothCards(100),
     ...bothCards(1000),
     ...durable.flatMap((store) =>
       [100, 1000].map((streams) => ({ streams, cards: "distinct" as const, store })),
     ),
-    ...FAST_STREAMS,
   ]);
+  for (const fast of FAST_STREAMS) {
+    const [stream] = await runCases([fast]);
+    const config = { ...DEFAULT_CONFIG, ...fast };
+    const floor = await runFloor(config);
+    console.error(`  W4 ${floor.name}: ${floor.median.toFixed(1)} ${floor.unit}`);
+    results.push(stream!, floor);
+  }
+  return results;
 }
 
 /** `many-streams-2000` (opt-in, about a minute): shared and distinct cards at S = 2000 in one process. */

@@ -18,6 +18,8 @@ import { manyStreamsServer, openStore, type ManyStreamsConfig } from "./manyStre
 /** One process's share of a run. */
 export interface ProcessReport {
   readonly cpuMs: number;
+  /** The part of `cpuMs` spent in the kernel (socket writes, mostly). */
+  readonly systemCpuMs: number;
   readonly rssBeforeBytes: number;
   readonly peakRssBytes: number;
   readonly peakHeapUsedBytes: number;
@@ -53,6 +55,7 @@ function meter(): { measure: () => void; report: () => Omit<ProcessReport, "star
       const peak = stopSampling();
       return {
         cpuMs: (used.user + used.system) / 1e3,
+        systemCpuMs: used.system / 1e3,
         rssBeforeBytes,
         peakRssBytes: peak.rss,
         peakHeapUsedBytes: peak.heapUsed,

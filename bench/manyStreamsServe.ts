@@ -21,6 +21,8 @@ import {
 export interface ServerFigures {
   /** CPU of every server process (the cluster's primary included). */
   readonly cpuMs: number;
+  /** The part of `cpuMs` spent in the kernel (socket writes, mostly). */
+  readonly systemCpuMs: number;
   /** The largest RSS any one server process reached. */
   readonly peakRssBytes: number;
   /** The most heap any one server process used. */
@@ -64,6 +66,7 @@ export async function serveInProcess(config: ManyStreamsConfig): Promise<ServedR
       const peak = stopSampling();
       return Promise.resolve({
         cpuMs: (used.user + used.system) / 1e3,
+        systemCpuMs: used.system / 1e3,
         peakRssBytes: peak.rss,
         peakHeapUsedBytes: peak.heapUsed,
         rssGrowthBytes: peak.rss - rssBefore,
@@ -132,6 +135,7 @@ export async function serveOnCluster(config: ManyStreamsConfig): Promise<ServedR
           starts.set(threadId, { index, tokens, startMs });
       return {
         cpuMs: all.reduce((sum, each) => sum + each.cpuMs, 0),
+        systemCpuMs: all.reduce((sum, each) => sum + each.systemCpuMs, 0),
         peakRssBytes: Math.max(...all.map((each) => each.peakRssBytes)),
         peakHeapUsedBytes: Math.max(...all.map((each) => each.peakHeapUsedBytes)),
         rssGrowthBytes: workers.reduce((sum, each) => sum + each.peakRssBytes - each.rssBeforeBytes, 0),

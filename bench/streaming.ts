@@ -208,7 +208,8 @@ export interface CheckedCase {
  * per token:
  *
  * - "seed: build + streamWidget": a generator that, per token, yields
- *   `template.build(...)` of the text so far, streamed by
+ *   `card.build(...)` of the text so far (`card`: the stream's
+ *   `template.streamBuilder()`), streamed by
  *   `streamWidget(thread, states())` through `toServerSentEvents()` (the
  *   seed pattern, with a synchronous generator);
  * - "rx: accumulateText + renderTemplate": `from(tokens).pipe(accumulateText(),
@@ -306,10 +307,11 @@ export function streamingCase(template: WidgetTemplate, count: number, kind: Str
   // The seed pattern: a generator rebuilds the widget per token and yields each state to streamWidget.
   const seedFrames = (): Observable<string> => {
     function* states(): Generator<WidgetRoot> {
+      const card = template.streamBuilder(); // this stream's own parsed card, as renderTemplate takes
       let text = "";
       for (let index = 0; index < tokens.length; index++) {
         text += tokens[index]!;
-        yield template.build(data(text, index));
+        yield card.build(data(text, index));
       }
     }
     return streamWidget(THREAD, states(), EVENTS_CONFIG).pipe(toServerSentEvents());

@@ -13,21 +13,25 @@ export async function* draftWords(text: string, pauseMs = 0): AsyncGenerator<str
 /**
  * Successive widget states from an async generator, as in the seed: each
  * state rebuilds the widget with the longer message; `streamWidget` sends
- * `added`, then only the text deltas, then `done`.
+ * `added`, then only the text deltas, then `done`. The builds go through
+ * one `streamBuilder()` per stream, which keeps this stream's parsed card
+ * from one build to the next (`build` alone shares a few cards among every
+ * caller, which concurrent streams with their own data outgrow).
  */
 export function streamDraftFromGenerator(text: string, pauseMs = 0): Observable<ThreadStreamEvent> {
   async function* states(): AsyncGenerator<WidgetRoot> {
+    const card = channelMessage.streamBuilder();
     let message = "";
     for await (const word of draftWords(text, pauseMs)) {
       message += word;
-      yield channelMessage.build({
+      yield card.build({
         user_name: "Harry Potter",
         channel: "hogwarts",
         message,
         streaming: true,
       });
     }
-    yield channelMessage.build({ user_name: "Harry Potter", channel: "hogwarts", message, streaming: false });
+    yield card.build({ user_name: "Harry Potter", channel: "hogwarts", message, streaming: false });
   }
   return streamWidget(exampleThread, states(), { copyText: text });
 }

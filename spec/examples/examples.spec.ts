@@ -83,6 +83,20 @@ describe("examples/streamFromAsyncGenerator", () => {
       expect(markdownOf(item)).toEqual({ type: "Markdown", id: "message", value: text, streaming: false });
     }
   });
+
+  it("builds each stream's states with a streamBuilder of its own, not the shared build", async () => {
+    const streamBuilder = jest.spyOn(channelMessage, "streamBuilder");
+    const build = jest.spyOn(channelMessage, "build");
+    try {
+      await lastValueFrom(streamDraftFromGenerator("One two.").pipe(toArray()));
+      await lastValueFrom(streamDraftFromGenerator("Three four.").pipe(toArray()));
+      expect(streamBuilder).toHaveBeenCalledTimes(2);
+      expect(build).not.toHaveBeenCalled();
+    } finally {
+      streamBuilder.mockRestore();
+      build.mockRestore();
+    }
+  });
 });
 
 describe("examples/streamFromTokens", () => {

@@ -1,9 +1,10 @@
 import { produce } from "immer";
-import { map } from "rxjs";
+import { from, map } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
 import type { WidgetUpdate } from "../../lib/events/widgetUpdates";
 import { applyWidgetUpdate } from "../../lib/reducer/applyWidgetUpdate";
+import { accumulateText } from "../../operators/accumulateText";
 import { diffWidgets, diffWidgetStates } from "../../operators/diffWidgets";
 import type { WidgetRoot } from "../../widgets/components";
 import { applyWidgetUpdateAppendOnly } from "../helpers/appendOnlyClient";
@@ -423,5 +424,56 @@ describe("diffWidgetStates", () => {
     const start = performance.now();
     for (let i = 0; i < 100; i++) diffWidgetStates(prev, next);
     expect(performance.now() - start).toBeLessThan(2_000);
+  });
+
+  it("takes the delta of a text accumulateText is emitting without reading the text", () => {
+    // V8 holds `text + token` as a rope; reading it (`slice`, `startsWith`) copies the whole text.
+    const first = "x".repeat(100_000);
+    const tokens = [first, ...Array.from({ length: 50 }, (_, i) => ` t${i}`)];
+    const slice = jest.spyOn(String.prototype, "slice");
+    const startsWith = jest.spyOn(String.prototype, "startsWith");
+    const updates: WidgetUpdate[][] = [];
+    try {
+      from(tokens)
+        .pipe(
+          accumulateText(),
+          map((value) => card(text("t", value, { streaming: true }))),
+          diffWidgets(),
+        )
+        .subscribe((each) => updates.push(each));
+      const longReads = [...slice.mock.contexts, ...startsWith.mock.contexts].filter(
+        (self) => String(self).length >= first.length,
+      );
+      expect(longReads).toHaveLength(0);
+    } finally {
+      slice.mockRestore();
+      startsWith.mockRestore();
+    }
+    expect(updates).toEqual(
+      tokens
+        .slice(1)
+        .map((token) => [
+          { type: "widget.streaming_text.value_delta", component_id: "t", delta: token, done: false },
+        ]),
+    );
+  });
+
+  it("compares the texts when the widget's text is not the one accumulateText emits", () => {
+    // Values: "AB", "ABC", "abX" (not the text), "abcd" (the text, but grown from "abc", not "abX").
+    const states: WidgetRoot[] = [];
+    const diffs: WidgetUpdate[][] = [];
+    from(["ab", "c", "", "d"])
+      .pipe(
+        accumulateText(),
+        map((value, index) => card(text("t", index < 2 ? value.toUpperCase() : index === 2 ? "abX" : value))),
+        map((state) => (states.push(state), state)),
+        diffWidgets(),
+      )
+      .subscribe((updates) => diffs.push(updates));
+    expect(diffs).toEqual([
+      [{ type: "widget.streaming_text.value_delta", component_id: "t", delta: "C", done: true }],
+      [{ type: "widget.root.updated", widget: states[2] }],
+      [{ type: "widget.root.updated", widget: states[3] }],
+    ]);
   });
 });
