@@ -8,7 +8,7 @@ import { loadSender } from "./loadSender";
 import { loadThread } from "./loadThread";
 import { attachmentReader, presentItems, requireAttachments } from "./requestAttachments";
 import type { Action, NonStreamingRequest } from "./requests";
-import type { HandlerOptions, TranscribeHandler } from "./serverTypes";
+import type { SyncActionHandler, TranscribeHandler } from "./serverTypes";
 import type { Store } from "./Store";
 import type { ThreadTurns } from "./ThreadTurns";
 
@@ -17,13 +17,7 @@ import type { ThreadTurns } from "./ThreadTurns";
  * `ChatKitServer` passes itself, so what a subclass overrides is what runs.
  */
 export interface AnswerHandlers<TContext> {
-  syncAction(
-    thread: ThreadMetadata,
-    action: Action,
-    sender: WidgetItem | null,
-    context: TContext,
-    options: HandlerOptions,
-  ): Promise<ThreadItem | null> | ThreadItem | null;
+  readonly syncAction: SyncActionHandler<TContext>;
   addFeedback(
     threadId: string,
     itemIds: readonly string[],

@@ -3,7 +3,7 @@ import { catchError, concat, defer, ignoreElements, of, switchMap, type Observab
 import type { AttachmentRecord } from "../attachments/AttachmentRecord";
 import { ChatKitRequestError } from "../errors";
 import type { ThreadStreamEvent } from "../events/threadEvents";
-import type { ClientToolCallItem, ThreadMetadata, UserMessageItem, WidgetItem } from "../events/threadItems";
+import type { ClientToolCallItem, ThreadMetadata } from "../events/threadItems";
 import { quoteExcerpt } from "../excerpt";
 import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
 import { newUserMessage, toClientThread } from "./clientThread";
@@ -15,8 +15,8 @@ import type { ThreadTurn } from "./holdingThread";
 import { loadSender } from "./loadSender";
 import { loadOpenThread, loadThread } from "./loadThread";
 import { resolveMessageAttachments } from "./requestAttachments";
-import type { Action, StreamingRequest, UserMessageInput } from "./requests";
-import type { HandlerOptions, ThreadEventSource } from "./serverTypes";
+import type { StreamingRequest, UserMessageInput } from "./requests";
+import type { ActionHandler, HandlerOptions, RespondHandler, ThreadEventSource } from "./serverTypes";
 import type { ThreadTurns } from "./ThreadTurns";
 
 /**
@@ -24,19 +24,8 @@ import type { ThreadTurns } from "./ThreadTurns";
  * passes itself, so what a subclass overrides is what runs.
  */
 export interface StreamHandlers<TContext> extends ResponseHooks<TContext> {
-  respond(
-    thread: ThreadMetadata,
-    userMessage: UserMessageItem | null,
-    context: TContext,
-    options: HandlerOptions,
-  ): ThreadEventSource;
-  action(
-    thread: ThreadMetadata,
-    action: Action,
-    sender: WidgetItem | null,
-    context: TContext,
-    options: HandlerOptions,
-  ): ThreadEventSource;
+  readonly respond: RespondHandler<TContext>;
+  readonly action: ActionHandler<TContext>;
 }
 
 /** What {@link streamRequest} needs of the server. */
@@ -90,14 +79,7 @@ export async function streamRequest<TContext>(
               await store.createThread(thread, context);
               return { type: "thread.created", thread: toClientThread(thread) } as const;
             }),
-            respondTo(
-              config,
-              thread,
-              userMessage(config, request.params.input, thread, context),
-              context,
-              turn,
-              attachments,
-            ),
+            respondTo(config, thread, request.params.input, context, turn, attachments),
           ),
         );
       });
@@ -106,14 +88,7 @@ export async function streamRequest<TContext>(
       const thread = await loadOpenThread(store, request.params.thread_id, context);
       const attachments = await resolveMessageAttachments(config.attachments, request.params.input, context);
       return holding(thread.id, (turn) =>
-        respondTo(
-          config,
-          thread,
-          userMessage(config, request.params.input, thread, context),
-          context,
-          turn,
-          attachments,
-        ),
+        respondTo(config, thread, request.params.input, context, turn, attachments),
       );
     }
     case "threads.add_client_tool_output": {
@@ -204,11 +179,17 @@ function holdingThreadEvents<TContext>(
 function respondTo<TContext>(
   config: StreamRequestConfig<TContext>,
   thread: ThreadMetadata,
-  draft: UserMessageItem,
+  input: UserMessageInput,
   context: TContext,
   turn: ThreadTurn,
   attachments: readonly AttachmentRecord[],
 ): Observable<ThreadStreamEvent> {
+  const draft = newUserMessage(
+    input,
+    thread,
+    config.store.generateItemId("message", thread, context),
+    config.isoNow(),
+  );
   let message = draft;
   return concat(
     defer(async () => {
@@ -224,19 +205,5 @@ function respondTo<TContext>(
     handlerResponse(config, thread, context, turn, (options) =>
       config.handlers.respond(thread, message, context, options),
     ),
-  );
-}
-
-function userMessage<TContext>(
-  config: StreamRequestConfig<TContext>,
-  input: UserMessageInput,
-  thread: ThreadMetadata,
-  context: TContext,
-): UserMessageItem {
-  return newUserMessage(
-    input,
-    thread,
-    config.store.generateItemId("message", thread, context),
-    config.isoNow(),
   );
 }
