@@ -97,10 +97,10 @@ function dropInObject(object: Record<string, unknown>): Record<string, unknown> 
       continue;
     }
     const cleaned = dropIn(property);
-    if (copy !== undefined) define(copy, key, cleaned);
+    if (copy !== undefined) setOwnProperty(copy, key, cleaned);
     else if (cleaned !== property) {
       copy = copyKeys(object, keys, index);
-      define(copy, key, cleaned);
+      setOwnProperty(copy, key, cleaned);
     }
   }
   return copy ?? object;
@@ -114,13 +114,16 @@ function copyKeys(
   const copy: Record<string, unknown> = {};
   for (let index = 0; index < end; index++) {
     const key = keys[index] as string;
-    define(copy, key, object[key]);
+    setOwnProperty(copy, key, object[key]);
   }
   return copy;
 }
 
-/** Plain assignment, except for a `__proto__` key (which `JSON.parse` can produce), which must stay a property. */
-function define(object: Record<string, unknown>, key: string, value: unknown): void {
+/**
+ * `object[key] = value` as `JSON.parse` does it: plain assignment, except
+ * for a `__proto__` key, which must stay an own property, not the prototype.
+ */
+export function setOwnProperty(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") {
     Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
   } else {

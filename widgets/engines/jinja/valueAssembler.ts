@@ -10,6 +10,7 @@ import {
   StringValue,
   type Value,
 } from "./library";
+import { setOwnProperty } from "../../serialize";
 import { toJson } from "./json";
 import {
   CLOSE_ARRAY,
@@ -89,15 +90,6 @@ export class Fragment {
   }
 }
 
-/** `target[key] = value` as `JSON.parse` does it: `__proto__` is an own property, not the prototype. */
-function setProperty(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
-}
-
 /**
  * Builds the value `JSON.parse` would make of a template's output, from
  * the tokens of its texts and the values it prints with `tojson`, without
@@ -139,7 +131,7 @@ export class ValueAssembler {
         } else {
           const { value } = token;
           if (value === null) this.nullFree = false;
-          setProperty(this.#container as Record<string, unknown>, token.key, value);
+          setOwnProperty(this.#container as Record<string, unknown>, token.key, value);
           this.#state = OBJECT_NEXT;
         }
       }
@@ -216,7 +208,7 @@ export class ValueAssembler {
         this.#state = ARRAY_NEXT;
         return;
       case OBJECT_VALUE:
-        setProperty(this.#container as Record<string, unknown>, this.#key, value);
+        setOwnProperty(this.#container as Record<string, unknown>, this.#key, value);
         this.#state = OBJECT_NEXT;
         return;
       case ROOT:
@@ -263,7 +255,7 @@ export class ValueAssembler {
     if (value instanceof ObjectValue) {
       const object: Record<string, unknown> = {};
       const keys = [...value.value.keys()].sort(compareCodePoints);
-      for (const key of keys) setProperty(object, key, this.#json(value.value.get(key) ?? NONE, node));
+      for (const key of keys) setOwnProperty(object, key, this.#json(value.value.get(key) ?? NONE, node));
       return object;
     }
     toJson(value, null, 0, node); // throws what the text path throws for this value
