@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { enablePatches, Immer, type Patch } from "immer";
+import { enablePatches, Immer, type Draft } from "immer";
 
 import type { WidgetUpdate } from "../lib/events/widgetUpdates";
 import { applyWidgetUpdate } from "../lib/reducer/applyWidgetUpdate";
@@ -122,37 +122,10 @@ function sharedCase(size: number, autoFreeze: boolean): BenchCase {
   const name = `immer states (shared${autoFreeze ? "" : ", autoFreeze off"}), K=${size}`;
   const streamingRow = size >> 1;
   const { produce } = new Immer({ autoFreeze });
-  const grow = (state: ListState): ListState =>
-    produce(state, (draft) => {
-      const text = draft.children[streamingRow]!.children[0]!.children[1]!;
-      text["value"] = `${String(text["value"])}${GROWTH}`;
-    });
-  let state = listState(size, "Hello");
-  for (let i = 0; i < 3; i++) {
-    const next = grow(state);
-    check(name, asRoot(state), asRoot(next), diffWidgetStates(asRoot(state), asRoot(next)));
-    state = next;
-  }
-  return {
-    name,
-    operations: STREAM_LENGTH,
-    operation: "diff",
-    prepare: () => {
-      state = listState(size, "Hello");
-    },
-    runTimed: () => {
-      let micros = 0;
-      for (let i = 0; i < STREAM_LENGTH; i++) {
-        const next = grow(state);
-        const start = process.hrtime.bigint();
-        const updates = diffWidgetStates(asRoot(state), asRoot(next));
-        micros += Number(process.hrtime.bigint() - start) / 1e3;
-        if (updates.length !== 1) throw new Error(`diff workload, ${name}: output changed`);
-        state = next;
-      }
-      return micros;
-    },
-  };
+  return immerStreamCase(name, size, (state) => {
+    const next = produce(state, (draft) => growRow(draft, streamingRow));
+    return { next, diff: () => diffWidgetStates(asRoot(state), asRoot(next)) };
+  });
 }
 
 /**
@@ -165,17 +138,35 @@ function patchCase(size: number): BenchCase {
   const streamingRow = size >> 1;
   enablePatches();
   const { produceWithPatches } = new Immer();
-  const grow = (state: ListState): readonly [ListState, readonly Patch[], readonly Patch[]] =>
-    produceWithPatches(state, (draft) => {
-      const text = draft.children[streamingRow]!.children[0]!.children[1]!;
-      text["value"] = `${String(text["value"])}${GROWTH}`;
-    });
-  const diff = (prev: ListState, next: ListState, patches: readonly Patch[]): WidgetUpdate[] =>
-    diffWidgetPatches(asRoot(prev), { widget: asRoot(next), base: asRoot(prev), patches });
+  return immerStreamCase(name, size, (state) => {
+    const [next, patches] = produceWithPatches(state, (draft) => growRow(draft, streamingRow));
+    return {
+      next,
+      diff: () => diffWidgetPatches(asRoot(state), { widget: asRoot(next), base: asRoot(state), patches }),
+    };
+  });
+}
+
+/** The streaming text of row `row` grows by {@link GROWTH}. */
+function growRow(draft: Draft<ListState>, row: number): void {
+  const text = draft.children[row]!.children[0]!.children[1]!;
+  text["value"] = `${String(text["value"])}${GROWTH}`;
+}
+
+/**
+ * A stream of {@link STREAM_LENGTH} immer states of a K-row list: `step`
+ * makes the next state and how to diff it against the one before. Only the
+ * diff is timed; the first three are checked to rebuild their state.
+ */
+function immerStreamCase(
+  name: string,
+  size: number,
+  step: (state: ListState) => { readonly next: ListState; readonly diff: () => WidgetUpdate[] },
+): BenchCase {
   let state = listState(size, "Hello");
   for (let i = 0; i < 3; i++) {
-    const [next, patches] = grow(state);
-    check(name, asRoot(state), asRoot(next), diff(state, next, patches));
+    const { next, diff } = step(state);
+    check(name, asRoot(state), asRoot(next), diff());
     state = next;
   }
   return {
@@ -188,9 +179,9 @@ function patchCase(size: number): BenchCase {
     runTimed: () => {
       let micros = 0;
       for (let i = 0; i < STREAM_LENGTH; i++) {
-        const [next, patches] = grow(state);
+        const { next, diff } = step(state);
         const start = process.hrtime.bigint();
-        const updates = diff(state, next, patches);
+        const updates = diff();
         micros += Number(process.hrtime.bigint() - start) / 1e3;
         if (updates.length !== 1) throw new Error(`diff workload, ${name}: output changed`);
         state = next;
