@@ -3,6 +3,7 @@ import type { ThreadMetadata, ThreadStreamEvent, WidgetRoot } from "chatkit-rx";
 import { AgentContext } from "../../../lib/agents/AgentContext";
 import { AgentContextClosedError, AgentStreamConsumedError } from "../../../lib/errors";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_1",
@@ -12,13 +13,7 @@ const thread: ThreadMetadata = {
 const card = (value: string): WidgetRoot => ({ type: "Card", children: [{ type: "Text", id: "t", value }] });
 
 function context(): AgentContext<{ user: string }> {
-  let n = 0;
-  return new AgentContext({
-    thread,
-    requestContext: { user: "u" },
-    generateId: (t) => `${t}_${++n}`,
-    now: () => 0,
-  });
+  return testContext(thread, { requestContext: { user: "u" } });
 }
 
 describe("AgentContext", () => {

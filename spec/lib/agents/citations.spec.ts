@@ -16,6 +16,7 @@ import { ResponseStreamConverter } from "../../../lib/agents/ResponseStreamConve
 
 const toAnnotation = (raw: unknown) => new ResponseStreamConverter().annotation(raw);
 import { ScriptedModel } from "./ScriptedModel";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_cite",
@@ -76,13 +77,7 @@ describe("ResponseStreamConverter.annotation", () => {
 
 describe("output text annotations (scripted model, real Runner)", () => {
   it("become annotation_added updates with sources, indices counted per content part, kept in the done states", async () => {
-    let n = 0;
-    const context = new AgentContext({
-      thread,
-      requestContext: undefined,
-      generateId: (type) => `${type}_${++n}`,
-      now: () => 0,
-    });
+    const context = testContext(thread);
     const model = new ScriptedModel([
       {
         text: ["RxJS ", "is nice."],

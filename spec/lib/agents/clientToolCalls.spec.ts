@@ -8,6 +8,7 @@ import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
 import { persistEvents } from "../../../lib/server/persistEvents";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_client",
@@ -16,13 +17,7 @@ const thread: ThreadMetadata = {
 };
 
 function newContext(): AgentContext {
-  let n = 0;
-  return new AgentContext({
-    thread,
-    requestContext: undefined,
-    generateId: (t) => `${t}_${++n}`,
-    now: () => 0,
-  });
+  return testContext(thread);
 }
 
 /** A client tool: it asks the client to run `pick_color`, passing the model's call id on when `withCallId`. */

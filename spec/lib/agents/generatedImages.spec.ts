@@ -21,6 +21,7 @@ import {
   type RecordedRequest,
 } from "../../helpers/fakeResponsesApi";
 import { ScriptedModel } from "./ScriptedModel";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_img",
@@ -119,13 +120,7 @@ async function respond(
   partialImages?: number,
 ): Promise<ThreadStreamEvent[]> {
   script = events;
-  let n = 0;
-  const context = new AgentContext({
-    thread,
-    requestContext: undefined,
-    generateId: (type) => `${type}_${++n}`,
-    now: () => 0,
-  });
+  const context = testContext(thread);
   const model = new OpenAIResponsesModel(
     new OpenAI({ apiKey: "sk-test", baseURL: fake.baseURL }),
     "gpt-test",
@@ -321,13 +316,7 @@ describe("generated images (real OpenAIResponsesModel and Runner, fake Responses
 
 describe("generated images a model reports without raw events (scripted model, real Runner)", () => {
   it("the run's hosted image_generation_call item shows as a finished generated_image", async () => {
-    let n = 0;
-    const context = new AgentContext({
-      thread,
-      requestContext: undefined,
-      generateId: (type) => `${type}_${++n}`,
-      now: () => 0,
-    });
+    const context = testContext(thread);
     const model = new ScriptedModel([
       {
         text: ["A cat."],

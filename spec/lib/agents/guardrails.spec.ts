@@ -14,6 +14,7 @@ import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
 import { persistEvents } from "../../../lib/server/persistEvents";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_guard",
@@ -82,13 +83,7 @@ async function respondAndPersist(
 }
 
 function newContext(): AgentContext {
-  let n = 0;
-  return new AgentContext({
-    thread,
-    requestContext: undefined,
-    generateId: (t) => `${t}_${++n}`,
-    now: () => 0,
-  });
+  return testContext(thread);
 }
 
 function shownIds(events: readonly ThreadStreamEvent[]): string[] {

@@ -17,6 +17,7 @@ import { draftMessageToHarry } from "../../../examples/agents/draftMessageToHarr
 import { sampleWidget } from "../../../examples/agents/sampleWidget";
 import { SyncSource } from "../../helpers/SyncSource";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_test",
@@ -24,13 +25,8 @@ const thread: ThreadMetadata = {
   status: { type: "active" },
 };
 
-function idGenerator(): (type: string) => string {
-  let n = 0;
-  return (type) => `${type}_${++n}`;
-}
-
 function newContext(): AgentContext {
-  return new AgentContext({ thread, requestContext: undefined, generateId: idGenerator(), now: () => 0 });
+  return testContext(thread);
 }
 
 function replay(events: readonly ThreadStreamEvent[]): readonly ThreadItem[] {

@@ -13,6 +13,7 @@ import { AgentContext } from "../../../lib/agents/AgentContext";
 import type { StreamedRunLike } from "../../../lib/agents/fromStreamedRun";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
+import { testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_wf",
@@ -22,13 +23,7 @@ const thread: ThreadMetadata = {
 
 /** A context whose clock the test moves: `clock.ms` is "now". */
 function newContext(clock: { ms: number }): AgentContext {
-  let n = 0;
-  return new AgentContext({
-    thread,
-    requestContext: undefined,
-    generateId: (type) => `${type}_${++n}`,
-    now: () => clock.ms,
-  });
+  return testContext(thread, { now: () => clock.ms });
 }
 
 async function respond(
