@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import type { ThreadItem } from "../../lib/events/threadItems";
 import { parseFrame } from "../lib/server/sse";
+import { onPostgresServer } from "../helpers/postgresEngines";
 
 const root = join(__dirname, "../..");
 const script = join(root, "examples/server/clusterServer.ts");
@@ -216,11 +217,4 @@ function clusterOn(databaseUrl: string): void {
   });
 }
 
-const databaseUrl = process.env["DATABASE_URL"];
-if (databaseUrl === undefined || databaseUrl === "") {
-  console.warn(
-    "examples/server/clusterServer on two workers: NOT RUN (DATABASE_URL is not set; workers cannot share a PGlite; .ci/run starts a server and sets it)",
-  );
-} else {
-  clusterOn(databaseUrl);
-}
+onPostgresServer("examples/server/clusterServer on two workers", clusterOn, "workers cannot share a PGlite");

@@ -59,3 +59,30 @@ export function serverDatabase(url: string): TestDatabase {
     },
   };
 }
+
+/**
+ * Runs `specs(url)` when `DATABASE_URL` names a PostgreSQL server; else says
+ * in the test output that `what` did not run (and `why` no PGlite stands
+ * in, if given), rather than hiding it as a passing test.
+ */
+export function onPostgresServer(what: string, specs: (url: string) => void, why?: string): void {
+  const url = process.env["DATABASE_URL"];
+  if (url === undefined || url === "") {
+    console.warn(
+      `${what}: NOT RUN (DATABASE_URL is not set; ${why === undefined ? "" : `${why}; `}.ci/run starts a server and sets it)`,
+    );
+  } else {
+    specs(url);
+  }
+}
+
+/** Runs `specs` on an in-memory PGlite, and on the PostgreSQL server when `DATABASE_URL` names one. */
+export function onEachEngine(
+  what: string,
+  specs: (name: string, open: () => Promise<TestDatabase> | TestDatabase) => void,
+): void {
+  specs("PGlite", pgliteDatabase);
+  onPostgresServer(`${what} on a PostgreSQL server`, (url) =>
+    specs("a PostgreSQL server", () => serverDatabase(url)),
+  );
+}

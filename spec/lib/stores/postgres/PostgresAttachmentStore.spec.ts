@@ -5,7 +5,7 @@ import type { Attachment, UserMessageItem } from "../../../../lib/events/threadI
 import { ChatKitServer } from "../../../../lib/server/ChatKitServer";
 import { PostgresAttachmentStore } from "../../../../lib/stores/postgres/PostgresAttachmentStore";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
-import { pgliteDatabase, serverDatabase, type TestDatabase } from "../../../helpers/postgresEngines";
+import { onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
 
 interface User {
   readonly userId: string;
@@ -89,14 +89,4 @@ function specsOn(name: string, open: () => Promise<TestDatabase> | TestDatabase)
   });
 }
 
-specsOn("PGlite", pgliteDatabase);
-
-const url = process.env["DATABASE_URL"];
-if (url === undefined || url === "") {
-  // Said in the output, not hidden as a passing test: this run did not check the real server.
-  console.warn(
-    "PostgresAttachmentStore on a PostgreSQL server: NOT RUN (DATABASE_URL is not set; .ci/run starts a server and sets it)",
-  );
-} else {
-  specsOn("a PostgreSQL server", () => serverDatabase(url));
-}
+onEachEngine("PostgresAttachmentStore", specsOn);

@@ -1,6 +1,6 @@
 import { runStoreContract } from "../../../../lib/server/storeContract";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
-import { pgliteDatabase, serverDatabase, type TestDatabase } from "../../../helpers/postgresEngines";
+import { onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
 
 interface User {
   readonly userId: string;
@@ -36,14 +36,4 @@ function contractOn(name: string, open: () => Promise<TestDatabase> | TestDataba
   });
 }
 
-contractOn("PGlite", pgliteDatabase);
-
-const url = process.env["DATABASE_URL"];
-if (url === undefined || url === "") {
-  // Said in the output, not hidden as a passing test: this run did not check the real server.
-  console.warn(
-    "PostgresStore on a PostgreSQL server: NOT RUN (DATABASE_URL is not set; .ci/run starts a server and sets it)",
-  );
-} else {
-  contractOn("a PostgreSQL server", () => serverDatabase(url));
-}
+onEachEngine("PostgresStore", contractOn);

@@ -2,7 +2,7 @@ import { ThreadBusyError } from "../../../../lib/errors";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
 import type { AcquireThreadOptions, ReleaseThread } from "../../../../lib/server/ThreadLocks";
 import type { LeaseConfig } from "../../../../lib/stores/postgres/PostgresThreadLocks";
-import { pgliteDatabase, serverDatabase, type TestDatabase } from "../../../helpers/postgresEngines";
+import { onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
 
 const T0 = "2025-01-01T00:00:00.000Z";
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -145,12 +145,4 @@ function sharedDatabaseOn(name: string, open: () => Promise<TestDatabase> | Test
   });
 }
 
-sharedDatabaseOn("PGlite", pgliteDatabase);
-const url = process.env["DATABASE_URL"];
-if (url === undefined || url === "") {
-  console.warn(
-    "several PostgresStores on a PostgreSQL server: NOT RUN (DATABASE_URL is not set; .ci/run starts a server and sets it)",
-  );
-} else {
-  sharedDatabaseOn("a PostgreSQL server", () => serverDatabase(url));
-}
+onEachEngine("several PostgresStores", sharedDatabaseOn);

@@ -13,6 +13,7 @@ import { createInterface } from "node:readline";
 import type { ThreadStreamEvent } from "../../../../lib/events/threadEvents";
 import type { ThreadItem } from "../../../../lib/events/threadItems";
 import { readEvents } from "../../server/sse";
+import { onPostgresServer } from "../../../helpers/postgresEngines";
 
 const root = join(__dirname, "../../../..");
 const tsx = join(root, "node_modules/tsx/dist/cli.mjs");
@@ -238,11 +239,8 @@ describe("the demo server process script", () => {
   }, 60_000);
 });
 
-const databaseUrl = process.env["DATABASE_URL"];
-if (databaseUrl === undefined || databaseUrl === "") {
-  console.warn(
-    "two demo server processes on one PostgreSQL server: NOT RUN (DATABASE_URL is not set; two processes cannot share a PGlite; .ci/run starts a server and sets it)",
-  );
-} else {
-  twoProcessesOn(databaseUrl);
-}
+onPostgresServer(
+  "two demo server processes on one PostgreSQL server",
+  twoProcessesOn,
+  "two processes cannot share a PGlite",
+);
