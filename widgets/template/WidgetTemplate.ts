@@ -13,12 +13,11 @@ import {
 } from "../errors";
 import type { WidgetRoot } from "../components";
 import { WIDGET_ROOT_TYPES } from "../components";
-import { handlebarsEngine } from "../engines/handlebars";
 import { describeJsonValue, formatJsonPath, isJsonObject } from "../json";
 import { jinjaEngine } from "../engines/jinja";
 import type { CompiledTemplate, StreamRenderer, TemplateEngine } from "../engines/TemplateEngine";
 import { dropNulls } from "../serialize";
-import { compileDataValidator, type DataValidator } from "./dataValidator";
+import type { DataValidator } from "./dataValidator";
 import { asUnreadableData, normalizeData, UnreadableDataError } from "./normalizeData";
 import { parseRenderedJson } from "./parseRenderedJson";
 import { decodeStudioState } from "./studioState";
@@ -70,9 +69,17 @@ export type SafeBuildResult =
 /** A config whose `schema` fixes the template's data type. */
 type WithSchema<TConfig, TSchema extends z.ZodType> = TConfig & { readonly schema: TSchema };
 
-const ENGINES: Readonly<Record<TemplateEngineName, TemplateEngine>> = {
-  jinja: jinjaEngine,
-  handlebars: handlebarsEngine,
+/**
+ * Each engine, loaded when a template first needs it: Handlebars (and, in
+ * `compileSchema`, ajv for `validate: true`) cost a server that renders only
+ * Studio (Jinja) templates about 4 MB of RSS if loaded at import.
+ * `spec/lazyLoading.spec.ts` pins that they are not.
+ */
+const ENGINES: Readonly<Record<TemplateEngineName, () => TemplateEngine>> = {
+  jinja: () => jinjaEngine,
+  handlebars: () =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    (require("../engines/handlebars") as typeof import("../engines/handlebars")).handlebarsEngine,
 };
 
 const ROOT_TYPES: ReadonlySet<string> = new Set(WIDGET_ROOT_TYPES);
@@ -128,7 +135,7 @@ export class WidgetTemplate<TData = object> {
     this.defaultData = decodeStudioState(this.definition.encodedWidget).defaultState;
     this.#context = context;
     this.#schema = config.schema;
-    this.#compiled = ENGINES[this.engine].compile(this.definition.template, context);
+    this.#compiled = ENGINES[this.engine]().compile(this.definition.template, context);
     const jsonSchema = this.definition.jsonSchema;
     this.#validator =
       config.validate !== true || jsonSchema == null || Object.keys(jsonSchema).length === 0
@@ -343,6 +350,8 @@ function parseDefinition(definition: Record<string, unknown>, context: WidgetErr
 
 function compileSchema(jsonSchema: Record<string, unknown>, context: WidgetErrorContext): DataValidator {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ajv loads on first use (see ENGINES)
+    const { compileDataValidator } = require("./dataValidator") as typeof import("./dataValidator");
     return compileDataValidator(jsonSchema);
   } catch (error) {
     throw new WidgetFileError(
