@@ -6,8 +6,6 @@
  * toThreadEvents → throttleTextDeltas). It records when each stream's model
  * started, which fixes when each of its tokens was due.
  */
-import { PGlite } from "@electric-sql/pglite";
-import { Pool } from "pg";
 import { asyncScheduler, interval, Observable, share } from "rxjs";
 
 import { ChatKitServer } from "../lib/server/ChatKitServer";
@@ -72,6 +70,17 @@ export interface ManyStreamsServer {
   readonly lags: number[];
 }
 
+/**
+ * The PostgreSQL drivers, loaded only by the runs that use them: a
+ * `MemoryStore` server does not load them (they are about 6 MB of RSS, which
+ * would count in its peak), as an application on `MemoryStore` would not.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- see above */
+const loadPGlite = (): typeof import("@electric-sql/pglite").PGlite =>
+  (require("@electric-sql/pglite") as typeof import("@electric-sql/pglite")).PGlite;
+const loadPool = (): typeof import("pg").Pool => (require("pg") as typeof import("pg")).Pool;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** A store of `kind`, empty; `schema` (pg) names the PostgreSQL schema to use. `close` ends its connections. */
 export async function openStore(
   kind: StoreKind,
@@ -79,13 +88,14 @@ export async function openStore(
 ): Promise<{ store: Store<undefined>; close: () => Promise<void> }> {
   if (kind === "memory") return { store: new MemoryStore(), close: () => Promise.resolve() };
   if (kind === "pglite") {
-    const db = await PGlite.create();
+    const db = await loadPGlite().create();
     const store = new PostgresStore<undefined>({ driver: fromPGlite(db) });
     await store.migrate();
     return { store, close: () => db.close() };
   }
   const url = process.env["DATABASE_URL"];
   if (!url) throw new TypeError("many streams: the pg store needs DATABASE_URL");
+  const Pool = loadPool();
   const pool = new Pool({ connectionString: url, max: 10 });
   const store = new PostgresStore<undefined>({ driver: fromPgPool(pool), schema });
   await store.migrate();
@@ -94,6 +104,7 @@ export async function openStore(
 
 /** Drops the bench's PostgreSQL `schema` (pg runs), so runs do not pile up. */
 export async function dropSchema(schema: string): Promise<void> {
+  const Pool = loadPool();
   const pool = new Pool({ connectionString: process.env["DATABASE_URL"], max: 1 });
   try {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
