@@ -31,7 +31,7 @@ function loadedBy(use: (api: PublicApi) => void = () => undefined): {
     for (const name of WATCHED) {
       jest.doMock(name, () => {
         loaded.push(name);
-        return jest.requireActual<unknown>(name);
+        return jest.requireActual<object>(name);
       });
     }
     const api = jest.requireActual<PublicApi>("../index");
