@@ -8,6 +8,7 @@ import type {
   ThreadItemUpdate,
   ThreadStreamEvent,
 } from "../../lib/events/threadEvents";
+import { ownString } from "./ownString";
 
 type WidgetTextDelta = Extract<ThreadItemUpdate, { type: "widget.streaming_text.value_delta" }>;
 type MessageTextDelta = Extract<ThreadItemUpdate, { type: "assistant_message.content_part.text_delta" }>;
@@ -82,7 +83,8 @@ export class PendingDeltas {
       this.entries.push(entry);
       this.open.set(target, entry);
     }
-    if (update.delta !== "" && entry.chunks.push(update.delta) === CHUNKS_PER_RUN) {
+    // A copy of its own: a held delta cut from the text would keep the whole text alive (see ownString).
+    if (update.delta !== "" && entry.chunks.push(ownString(update.delta)) === CHUNKS_PER_RUN) {
       entry.runs.push(entry.chunks.join(""));
       entry.chunks = [];
     }
