@@ -9,6 +9,7 @@ import type { Store } from "../../../lib/server/Store";
 import type { ThreadLocks } from "../../../lib/server/ThreadLocks";
 import { MemoryStore } from "../../../lib/stores/MemoryStore";
 import { PostgresStore } from "../../../lib/stores/postgres/PostgresStore";
+import { memoryBytes } from "../../helpers/memoryBytes";
 import { onEachEngine, type TestDatabase } from "../../helpers/postgresEngines";
 
 interface User {
@@ -16,46 +17,6 @@ interface User {
 }
 const alice: User = { user: "alice" };
 const owner = (context: User): string => context.user;
-
-/**
- * Bytes in a Map whose writes wait, while `hold()` is in force, until
- * `letGo()`: a test can start an upload and act while its bytes are being
- * written.
- */
-function slowBytes() {
-  const bytes = new Map<string, Uint8Array>();
-  let gate: Promise<void> | undefined;
-  let open: (() => void) | undefined;
-  let writing: (() => void) | undefined;
-  const store: AttachmentStore = {
-    sharedAcrossProcesses: true,
-    write: async (id, data) => {
-      writing?.();
-      await gate;
-      bytes.set(id, data);
-    },
-    read: (id) => {
-      const data = bytes.get(id);
-      return data === undefined
-        ? Promise.reject(new StoreNotFoundError("attachment", id))
-        : Promise.resolve(data);
-    },
-    delete: (id) => Promise.resolve(void bytes.delete(id)),
-  };
-  return {
-    store,
-    bytes,
-    /** From now on writes wait for `letGo`; resolves `written` when a write has started. */
-    hold(): { readonly started: Promise<void> } {
-      gate = new Promise((resolve) => (open = resolve));
-      return { started: new Promise<void>((resolve) => (writing = resolve)) };
-    },
-    letGo(): void {
-      open?.();
-      gate = undefined;
-    },
-  };
-}
 
 /** `locks` that tell when someone asks for `id`: the moment a delete starts waiting for an upload. */
 function watched(locks: ThreadLocks, id: () => string): { locks: ThreadLocks; asked: Promise<void> } {
@@ -108,14 +69,46 @@ async function deleteAttachment(server: ChatKitServer<User>, attachmentId: strin
   );
 }
 
+/**
+ * Starts an upload on `uploader`, holds its write, asks `deleter` to delete
+ * the attachment, and lets the write go once the delete waits for it (or,
+ * were it not to wait, once it is done). Then nothing may be left: no
+ * bytes, no metadata in `store`.
+ */
+async function deleteDuringUpload(
+  store: Store<User>,
+  servers: (
+    bytes: AttachmentStore,
+    locks: ThreadLocks,
+  ) => { uploader: ChatKitServer<User>; deleter: ChatKitServer<User> },
+  deleterLocks: ThreadLocks,
+): Promise<void> {
+  const bytes = memoryBytes();
+  let attachmentId = "";
+  const locks = watched(deleterLocks, () => attachmentId);
+  const { uploader, deleter } = servers(bytes, locks.locks);
+  const { attachment, token } = await created(uploader);
+  attachmentId = attachment.id;
+  const { started } = bytes.hold();
+  const upload = uploader.attachments!.completeUpload(token, new Uint8Array([1, 2, 3]), alice);
+  await started;
+  const deleted = deleteAttachment(deleter, attachment.id);
+  await Promise.race([locks.asked, deleted]);
+  bytes.letGo();
+  await upload;
+  expect(await deleted).toEqual({ kind: "json", body: {} });
+  expect(bytes.bytes.has(attachment.id)).toBe(false);
+  await expect(store.loadAttachment(attachment.id, alice)).rejects.toBeInstanceOf(StoreNotFoundError);
+}
+
 const statusOf = (error: unknown): unknown =>
   error instanceof ChatKitRequestError ? [error.status, error.code] : error;
 
 describe("an attachment's upload and delete, at the same time", () => {
   it("two uploads of one attachment: the first wins, the second is a 409, bytes and size are the winner's", async () => {
-    const bytes = slowBytes();
+    const bytes = memoryBytes();
     const store = new MemoryStore<User>({ owner });
-    const server = serverOn(store, bytes.store);
+    const server = serverOn(store, bytes);
     const { attachment, token } = await created(server);
     const { started } = bytes.hold();
     const first = server.attachments!.completeUpload(token, new Uint8Array([1, 2, 3]), alice);
@@ -130,30 +123,21 @@ describe("an attachment's upload and delete, at the same time", () => {
   });
 
   it("a delete during an upload waits for it, then removes what it wrote: nothing comes back", async () => {
-    const bytes = slowBytes();
     const store = new MemoryStore<User>({ owner });
-    let attachmentId = "";
-    const locks = watched(new LocalThreadLocks(), () => attachmentId);
-    const server = serverOn(store, bytes.store, locks.locks);
-    const { attachment, token } = await created(server);
-    attachmentId = attachment.id;
-    const { started } = bytes.hold();
-    const upload = server.attachments!.completeUpload(token, new Uint8Array([1, 2, 3]), alice);
-    await started;
-    const deleted = deleteAttachment(server, attachment.id);
-    // Once the delete waits for the upload (or, were it not to wait, once it is done), the write may end.
-    await Promise.race([locks.asked, deleted]);
-    bytes.letGo();
-    await upload;
-    expect(await deleted).toEqual({ kind: "json", body: {} });
-    expect(bytes.bytes.has(attachment.id)).toBe(false);
-    await expect(store.loadAttachment(attachment.id, alice)).rejects.toBeInstanceOf(StoreNotFoundError);
+    await deleteDuringUpload(
+      store,
+      (bytes, locks) => ({
+        uploader: serverOn(store, bytes, locks),
+        deleter: serverOn(store, bytes, locks),
+      }),
+      new LocalThreadLocks(),
+    );
   });
 
   it("an upload after a delete is a 404 and writes nothing", async () => {
-    const bytes = slowBytes();
+    const bytes = memoryBytes();
     const store = new MemoryStore<User>({ owner });
-    const server = serverOn(store, bytes.store);
+    const server = serverOn(store, bytes);
     const { attachment, token } = await created(server);
     await deleteAttachment(server, attachment.id);
     await expect(
@@ -163,12 +147,12 @@ describe("an attachment's upload and delete, at the same time", () => {
   });
 
   it("an upload held too long makes a delete a 409 naming params.attachment_id, and changes nothing", async () => {
-    const bytes = slowBytes();
+    const bytes = memoryBytes();
     const store = new MemoryStore<User>({ owner });
     const server = new ChatKitServer<User>({
       store,
       threadBusyWaitMs: 20,
-      attachments: { url: "/chatkit", store: bytes.store, owner, mimeTypes: ["image/*"] },
+      attachments: { url: "/chatkit", store: bytes, owner, mimeTypes: ["image/*"] },
       respond: () => EMPTY,
     });
     const { attachment, token } = await created(server);
@@ -199,26 +183,15 @@ function acrossProcesses(name: string, open: () => Promise<TestDatabase> | TestD
     it("a delete on one server waits for the other's upload (the store's leases), then removes it", async () => {
       const db = database!;
       const schema = db.freshSchema();
-      const bytes = slowBytes();
       // Two servers, each with its own connection and store, as two processes on one database would have.
-      const uploader = serverOn(new PostgresStore<User>({ driver: db.driver(), schema, owner }), bytes.store);
       const deleterStore = new PostgresStore<User>({ driver: db.driver(), schema, owner });
-      let attachmentId = "";
-      const locks = watched(deleterStore.threadLocks, () => attachmentId);
-      const deleter = serverOn(deleterStore, bytes.store, locks.locks);
-      const { attachment, token } = await created(uploader);
-      attachmentId = attachment.id;
-      const { started } = bytes.hold();
-      const upload = uploader.attachments!.completeUpload(token, new Uint8Array([1, 2, 3]), alice);
-      await started;
-      const deleted = deleteAttachment(deleter, attachment.id);
-      await Promise.race([locks.asked, deleted]);
-      bytes.letGo();
-      await upload;
-      expect(await deleted).toEqual({ kind: "json", body: {} });
-      expect(bytes.bytes.has(attachment.id)).toBe(false);
-      await expect(deleterStore.loadAttachment(attachment.id, alice)).rejects.toBeInstanceOf(
-        StoreNotFoundError,
+      await deleteDuringUpload(
+        deleterStore,
+        (bytes, locks) => ({
+          uploader: serverOn(new PostgresStore<User>({ driver: db.driver(), schema, owner }), bytes),
+          deleter: serverOn(deleterStore, bytes, locks),
+        }),
+        deleterStore.threadLocks,
       );
     });
   });
