@@ -91,7 +91,8 @@ export type RequestErrorCode =
   | "unsupported_media_type"
   | "forbidden_origin"
   | "invalid_token"
-  | "already_uploaded";
+  | "already_uploaded"
+  | "attachment_busy";
 
 /** The longest message (or issue field/message) a request error carries back to the client. */
 const MAX_REQUEST_MESSAGE_CHARS = 500;

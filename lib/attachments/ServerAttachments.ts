@@ -1,9 +1,10 @@
 import type { Attachment, ThreadItem } from "../events/threadItems";
 import { defaultGenerateId } from "../ids";
-import { ChatKitRequestError, StoreNotFoundError } from "../errors";
+import { ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
 import { quoteExcerpt } from "../excerpt";
 import { ownerOf } from "../stores/ownerOf";
 import type { Store } from "../server/Store";
+import type { ThreadLocks } from "../server/ThreadLocks";
 import type { AttachmentRecord } from "./AttachmentRecord";
 import {
   isAllowedMimeType,
@@ -20,6 +21,12 @@ export interface AttachmentCreateParams {
   readonly name: string;
   readonly size: number;
   readonly mime_type: string;
+}
+
+/** The locks an upload and a delete hold their attachment in (the server's thread locks), and how long they wait. */
+export interface AttachmentLocks {
+  readonly locks: ThreadLocks;
+  readonly waitMs: number;
 }
 
 /** An uploaded attachment's bytes and what to serve them as. */
@@ -45,16 +52,32 @@ function requestError(status: number, code: ChatKitRequestError["code"], field: 
  * attachment does not exist), bytes in the {@link AttachmentStore}. Every
  * refusal is a {@link ChatKitRequestError} naming the field at fault,
  * thrown before anything is written.
+ *
+ * An upload's completion and a delete each change metadata and bytes in
+ * two steps, so each holds the attachment's id in the server's
+ * {@link ThreadLocks} (the leases threads use, so across processes too)
+ * and checks the attachment again once it holds it: of two uploads, the
+ * second is refused (409); a delete waits for an upload under way and
+ * then removes what it wrote, and an upload after a delete finds nothing
+ * (404). Without it an upload could bring back an attachment deleted
+ * while its bytes were being written.
  */
 export class ServerAttachments<TContext> {
   readonly #store: Store<TContext>;
   readonly #config: ResolvedAttachmentsConfig<TContext>;
   readonly #now: () => number;
+  readonly #locks: AttachmentLocks;
 
-  constructor(store: Store<TContext>, config: AttachmentsConfig<TContext>, now: () => number) {
+  constructor(
+    store: Store<TContext>,
+    config: AttachmentsConfig<TContext>,
+    now: () => number,
+    locks: AttachmentLocks,
+  ) {
     this.#store = store;
     this.#config = resolveAttachmentsConfig(config);
     this.#now = now;
+    this.#locks = locks;
   }
 
   /**
@@ -147,8 +170,35 @@ export class ServerAttachments<TContext> {
    */
   async delete(attachmentId: string, context: TContext): Promise<void> {
     await this.#load(attachmentId, context, "params.attachment_id");
-    await this.#config.store.delete(attachmentId);
-    await this.#store.deleteAttachment(attachmentId, context);
+    await this.#holding(attachmentId, "params.attachment_id", async () => {
+      await this.#load(attachmentId, context, "params.attachment_id");
+      await this.#config.store.delete(attachmentId);
+      await this.#store.deleteAttachment(attachmentId, context);
+    });
+  }
+
+  /**
+   * Runs `change` while this server's locks hold `attachmentId`; waiting
+   * longer than the server's `threadBusyWaitMs` is a 409 naming `field`.
+   */
+  async #holding<T>(attachmentId: string, field: string, change: () => Promise<T>): Promise<T> {
+    let release: () => Promise<void>;
+    try {
+      release = await this.#locks.locks.acquire(attachmentId, { waitMs: this.#locks.waitMs });
+    } catch (error) {
+      if (!(error instanceof ThreadBusyError)) throw error;
+      throw requestError(
+        409,
+        "attachment_busy",
+        field,
+        `attachment ${quoteExcerpt(attachmentId)} is busy with another upload or delete; try again`,
+      );
+    }
+    try {
+      return await change();
+    } finally {
+      await release();
+    }
   }
 
   async #load(attachmentId: string, context: TContext, field: string): Promise<AttachmentRecord> {
@@ -239,19 +289,23 @@ export class ServerAttachments<TContext> {
    * attachment uploaded; answers the attachment as the client sees it.
    */
   async completeUpload(token: string, bytes: Uint8Array, context: TContext): Promise<Attachment> {
-    const record = await this.#awaitingUpload(token, context);
-    if (bytes.byteLength > record.size) {
-      throw requestError(
-        413,
-        "payload_too_large",
-        "file",
-        `the upload is larger than the declared ${record.size} bytes`,
-      );
-    }
-    await this.#config.store.write(record.attachment.id, bytes);
-    const uploaded: AttachmentRecord = { ...record, size: bytes.byteLength, uploaded: true };
-    await this.#store.saveAttachment(uploaded, context);
-    return this.#present(uploaded, context);
+    const checked = await this.#awaitingUpload(token, context);
+    return this.#holding(checked.attachment.id, "attachment", async () => {
+      // Again now that it is held: another upload may have finished, or a delete, while we waited.
+      const record = await this.#awaitingUpload(token, context);
+      if (bytes.byteLength > record.size) {
+        throw requestError(
+          413,
+          "payload_too_large",
+          "file",
+          `the upload is larger than the declared ${record.size} bytes`,
+        );
+      }
+      await this.#config.store.write(record.attachment.id, bytes);
+      const uploaded: AttachmentRecord = { ...record, size: bytes.byteLength, uploaded: true };
+      await this.#store.saveAttachment(uploaded, context);
+      return this.#present(uploaded, context);
+    });
   }
 
   /** The bytes behind a preview URL, for the caller only. */

@@ -52,7 +52,9 @@ export function resolveServerConfig<TContext>(
   }
   const now = config.now ?? (() => asyncScheduler.now());
   const attachments =
-    config.attachments === undefined ? undefined : new ServerAttachments(store, config.attachments, now);
+    config.attachments === undefined
+      ? undefined
+      : new ServerAttachments(store, config.attachments, now, { locks, waitMs: busyWaitMs });
   const report = (error: unknown): void => {
     const onError = config.onError ?? ((cause: unknown) => console.error("ChatKitServer:", cause));
     try {

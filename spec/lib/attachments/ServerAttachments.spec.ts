@@ -1,33 +1,17 @@
 import { EMPTY } from "rxjs";
 
-import type { AttachmentStore } from "../../../lib/attachments/AttachmentStore";
 import { StoreNotFoundError } from "../../../lib/errors";
 import type { Attachment, UserMessageItem } from "../../../lib/events/threadItems";
 import { ChatKitServer } from "../../../lib/server/ChatKitServer";
 import type { AudioInput } from "../../../lib/server/serverTypes";
 import { MemoryStore } from "../../../lib/stores/MemoryStore";
+import { memoryBytes } from "../../helpers/memoryBytes";
 
 interface User {
   readonly user: string;
 }
 const alice: User = { user: "alice" };
 const bob: User = { user: "bob" };
-
-/** Bytes in a Map: enough to test the server without a disk. */
-function memoryBytes(): AttachmentStore & { readonly bytes: Map<string, Uint8Array> } {
-  const bytes = new Map<string, Uint8Array>();
-  return {
-    bytes,
-    write: (id, data) => Promise.resolve(void bytes.set(id, data)),
-    read: (id) => {
-      const data = bytes.get(id);
-      return data === undefined
-        ? Promise.reject(new StoreNotFoundError("attachment", id))
-        : Promise.resolve(data);
-    },
-    delete: (id) => Promise.resolve(void bytes.delete(id)),
-  };
-}
 
 function setup(extra: Partial<ConstructorParameters<typeof ChatKitServer<User>>[0]> = {}) {
   const owner = (context: User) => context.user;
