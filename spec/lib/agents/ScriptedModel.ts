@@ -46,6 +46,8 @@ export interface ScriptedTurn {
 export interface ScriptedModelConfig {
   /** Delay before each streamed event, in ms. Default 1. */
   readonly stepMs?: number;
+  /** Told each text delta's index (from 0, across turns) as it is streamed: a test can act at a known point. */
+  readonly onTextDelta?: (index: number) => void;
 }
 
 function abortError(signal: AbortSignal): Error {
@@ -79,13 +81,16 @@ export class ScriptedModel implements Model {
   /** How many streamed calls stopped because their signal aborted. */
   aborts = 0;
   private next = 0;
+  private deltas = 0;
   private readonly stepMs: number;
+  private readonly onTextDelta: ((index: number) => void) | undefined;
 
   constructor(
     private readonly turns: readonly ScriptedTurn[],
     config: ScriptedModelConfig = {},
   ) {
     this.stepMs = config.stepMs ?? 1;
+    this.onTextDelta = config.onTextDelta;
   }
 
   /** True once every scripted turn has been played. */
@@ -175,6 +180,7 @@ export class ScriptedModel implements Model {
       }
       for (const delta of turn.text ?? []) {
         await sleep(this.stepMs, request.signal);
+        this.onTextDelta?.(this.deltas++);
         yield { type: "output_text_delta", delta, itemId: `msg_model_${index}` };
       }
       for (const [annotationIndex, annotation] of (turn.annotations ?? []).entries()) {

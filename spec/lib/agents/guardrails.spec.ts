@@ -130,14 +130,22 @@ describe("guardrail tripwires", () => {
   });
 
   it("an input guardrail that trips while the answer streams: the open message is removed, not closed, and nothing is saved", async () => {
+    // The check trips once the third delta is out: a 0 ms timer set then fires before the model's
+    // next 10 ms step, whatever the load, so the message is open and unfinished when it trips.
+    let thirdDelta!: () => void;
+    const threeDeltasOut = new Promise<void>((resolve) => (thirdDelta = resolve));
     const agent = new Agent<AgentContext>({
       name: "Assistant",
-      model: new ScriptedModel([{ text: ["a", "b", "c", "d", "e", "f", "g", "h"] }], { stepMs: 10 }),
+      model: new ScriptedModel([{ text: ["a", "b", "c", "d", "e", "f", "g", "h"] }], {
+        stepMs: 10,
+        onTextDelta: (index) => index === 2 && thirdDelta(),
+      }),
       inputGuardrails: [
         {
           name: "slow_check",
           execute: async () => {
-            await new Promise((resolve) => setTimeout(resolve, 35));
+            await threeDeltasOut;
+            await new Promise((resolve) => setTimeout(resolve, 0));
             return { tripwireTriggered: true, outputInfo: {} };
           },
         },
