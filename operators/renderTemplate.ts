@@ -150,14 +150,17 @@ export function renderTemplate<TData, TIn = TData>(
         return true;
       };
 
-      const endOfFrame = (): void => {
-        frame = null;
+      const endOfFrame = (again: () => void): void => {
         const pending = latest;
-        if (pending === null) return;
+        if (pending === null) {
+          frame = null;
+          return;
+        }
         latest = null;
         // Open the next frame before emitting, so a re-entrant push from
         // downstream is held for it rather than rendered twice in one frame.
-        frame = upstream.schedule(scheduler, frameMs, endOfFrame);
+        // It is the same timer: a stream that keeps rendering costs no timer per frame.
+        again();
         emit(pending.value, pending.index);
       };
 
