@@ -3,7 +3,7 @@ import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from "rxjs
 
 import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 import { Outbox } from "./internal/Outbox";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
+import { isTextDelta, PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /** Options of {@link throttleTextDeltas}. */
@@ -176,28 +176,33 @@ export function throttleTextDeltas(
       const upstream = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
         next: (event) => {
           if (outbox.isEnding) return;
-          let target: string | undefined;
+          let isText: boolean;
           try {
-            target = textTarget(event);
-            if (target !== undefined) pending.add(event as TextDeltaEvent, target);
+            isText = isTextDelta(event);
           } catch (err: unknown) {
             // A malformed event: fail loudly instead of letting RxJS report
             // it as unhandled and go on.
             flushAndEnd(() => subscriber.error(err));
             return;
           }
-          if (target === undefined) {
+          if (!isText) {
             flush(event);
-          } else if (!windowIsOpen()) {
+            return;
+          }
+          let sendNow: boolean;
+          if (!windowIsOpen()) {
             // Leading edge: no text was sent recently, so send now.
             openWindow();
-            flush();
-          } else if (!outbox.isSending && scheduler.now() === sentAt) {
-            // The rest of an instant that already sent something.
-            flush();
+            sendNow = true;
           } else {
-            holdInWindow();
+            // The rest of an instant that already sent something goes with it.
+            sendNow = !outbox.isSending && scheduler.now() === sentAt;
           }
+          // Sent now with nothing pending, the delta goes as it is: nothing to merge it with.
+          if (sendNow && pending.isEmpty) return flush(event);
+          pending.add(event as TextDeltaEvent, textTarget(event) as string);
+          if (sendNow) flush();
+          else holdInWindow();
         },
         error: (err: unknown) => flushAndEnd(() => subscriber.error(err)),
         complete: () => flushAndEnd(() => subscriber.complete()),
