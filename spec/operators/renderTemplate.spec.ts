@@ -171,6 +171,20 @@ describe("renderTemplate", () => {
       expect(template.built).toEqual(["a"]);
     });
 
+    it("renders an undefined value held for the frame's end, and on completion, as a value", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const source = cold("-ab--c|", { a: "a", b: undefined, c: undefined });
+        const project = (title: string | undefined): Data => ({ title: title ?? "none" });
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        expectObservable(source.pipe(renderTemplate(template, project, config))).toBe("-a--b-(c|)", {
+          a: card("a"),
+          b: card("none"),
+          c: card("none"),
+        });
+      });
+      expect(template.built).toEqual(["a", "none", "none"]);
+    });
+
     it("keeps one frame timer while every frame has a value to render, and a new one after a quiet frame", () => {
       const spy = new SpyScheduler(testScheduler);
       const letters = { a: "a", b: "b", c: "c", d: "d", e: "e", f: "f", g: "g" };
