@@ -3,7 +3,7 @@ import type { MonoTypeOperatorFunction } from "rxjs";
 
 import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 import { Outbox } from "./internal/Outbox";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
+import { isTextDelta, PendingDeltas, textTarget } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /**
@@ -116,9 +116,8 @@ export function mergeTextDeltasWhilePaused(
           next: (event) => {
             if (held.isEnding) return;
             try {
-              const target = textTarget(event);
-              if (target !== undefined && (isPaused || !pending.isEmpty)) {
-                pending.add(event as TextDeltaEvent, target);
+              if (isTextDelta(event) && (isPaused || !pending.isEmpty)) {
+                pending.add(event, textTarget(event) as string);
               } else {
                 // Not paused and no text pending: nothing to merge with, so it
                 // joins the queue as it is (the queue is usually empty).

@@ -132,8 +132,12 @@ export function renderTemplate<TData, TIn = TData>(
   return (source) =>
     new Observable<WidgetRoot>((subscriber) => {
       const render = renderer();
-      // The latest value not yet rendered, boxed so `undefined` is a value.
-      let latest: { readonly value: TIn; readonly index: number } | null = null;
+      // The latest value not yet rendered (`hasLatest`, so `undefined` is a
+      // value), in two variables rather than a box: one value per token
+      // comes through here, and only one per frame is rendered.
+      let hasLatest = false;
+      let latestValue: TIn | undefined;
+      let latestIndex = 0;
       let index = 0;
       let frame: Subscription | null = null;
 
@@ -150,15 +154,19 @@ export function renderTemplate<TData, TIn = TData>(
         return true;
       };
 
-      const endOfFrame = (): void => {
-        frame = null;
-        const pending = latest;
-        if (pending === null) return;
-        latest = null;
+      const endOfFrame = (again: () => void): void => {
+        if (!hasLatest) {
+          frame = null;
+          return;
+        }
+        const value = latestValue as TIn;
+        hasLatest = false;
+        latestValue = undefined;
         // Open the next frame before emitting, so a re-entrant push from
         // downstream is held for it rather than rendered twice in one frame.
-        frame = upstream.schedule(scheduler, frameMs, endOfFrame);
-        emit(pending.value, pending.index);
+        // It is the same timer: a stream that keeps rendering costs no timer per frame.
+        again();
+        emit(value, latestIndex);
       };
 
       const endFrame = (): void => {
@@ -172,7 +180,9 @@ export function renderTemplate<TData, TIn = TData>(
         next: (value) => {
           const at = index++;
           if (frame !== null) {
-            latest = { value, index: at };
+            hasLatest = true;
+            latestValue = value;
+            latestIndex = at;
             return;
           }
           frame = upstream.schedule(scheduler, frameMs, endOfFrame);
@@ -180,11 +190,13 @@ export function renderTemplate<TData, TIn = TData>(
         },
         error: (err: unknown) => {
           endFrame();
-          const pending = latest;
-          latest = null;
+          const pending = hasLatest;
+          const value = latestValue as TIn;
+          hasLatest = false;
+          latestValue = undefined;
           let root: WidgetRoot | undefined;
           try {
-            if (pending !== null) root = render(pending.value, pending.index);
+            if (pending) root = render(value, latestIndex);
           } catch {
             // The source error ended the stream; it is the one to report.
           }
@@ -193,9 +205,11 @@ export function renderTemplate<TData, TIn = TData>(
         },
         complete: () => {
           endFrame();
-          const pending = latest;
-          latest = null;
-          if (pending === null || emit(pending.value, pending.index)) subscriber.complete();
+          const pending = hasLatest;
+          const value = latestValue as TIn;
+          hasLatest = false;
+          latestValue = undefined;
+          if (!pending || emit(value, latestIndex)) subscriber.complete();
         },
       });
       source.subscribe(upstream);

@@ -3,7 +3,7 @@ import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from "rxjs
 
 import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 import { Outbox } from "./internal/Outbox";
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
+import { isTextDelta, PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /** Options of {@link throttleTextDeltas}. */
@@ -64,6 +64,8 @@ export interface ThrottleTextDeltasConfig {
  *   text that follows it, so the flag falls at the same character.
  * - Memory: the pending text itself, in one entry per target (plus one per
  *   `done: true` that more text follows), never one per source event.
+ * - Timers: a window is timed only once text waits in it, so text spaced
+ *   wider than `windowMs` (a server's frames) costs no timer at all.
  * - Completion, source errors and malformed events (`null`, say) first
  *   send the pending text (nothing is lost), then complete or error.
  *   Unsubscribing drops it and stops the source at once, even a
@@ -104,6 +106,14 @@ export function throttleTextDeltas(
   return (source) =>
     new Observable<ThreadStreamEvent>((subscriber) => {
       const pending = new PendingDeltas();
+      /**
+       * When the open window ends (`-Infinity`: none is open). A window is
+       * timed only once text waits in it: the usual window, which sees no
+       * more text after the one that opened it, costs no timer (with many
+       * streams, that was one timer per stream per frame).
+       */
+      let windowEndsAt = Number.NEGATIVE_INFINITY;
+      /** The timer that ends the window: armed while text waits in it (or, with `windowMs` 0, always). */
       let window: Subscription | null = null;
       /** When something was last sent; text arriving at that instant is sent too. */
       let sentAt: number | null = null;
@@ -123,12 +133,32 @@ export function throttleTextDeltas(
         outbox.send();
       };
 
+      /**
+       * Opens a window now. Its timer is armed when text comes to wait in it
+       * ({@link holdInWindow}); with `windowMs` 0 at once, as the window then
+       * lasts until that timer runs, not until a later instant.
+       */
+      const openWindow = (): void => {
+        windowEndsAt = scheduler.now() + windowMs;
+        if (windowMs === 0) window = upstream.schedule(scheduler, 0, endOfWindow);
+      };
+
+      /** Text waits in the open window: make sure the window's end is timed. */
+      const holdInWindow = (): void => {
+        if (window !== null) return;
+        window = upstream.schedule(scheduler, Math.max(0, windowEndsAt - scheduler.now()), endOfWindow);
+      };
+
+      /** Whether a window is open now: its timer is armed, or it has not ended yet. */
+      const windowIsOpen = (): boolean => window !== null || scheduler.now() < windowEndsAt;
+
       const endOfWindow = (): void => {
         window = null;
+        windowEndsAt = Number.NEGATIVE_INFINITY;
         if (pending.isEmpty) return;
         // Open the next window before emitting: text that downstream pushes
         // back while it handles this lands in `pending`, not in this send.
-        window = upstream.schedule(scheduler, windowMs, endOfWindow);
+        openWindow();
         flush();
       };
 
@@ -146,26 +176,33 @@ export function throttleTextDeltas(
       const upstream = new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
         next: (event) => {
           if (outbox.isEnding) return;
-          let target: string | undefined;
+          let isText: boolean;
           try {
-            target = textTarget(event);
-            if (target !== undefined) pending.add(event as TextDeltaEvent, target);
+            isText = isTextDelta(event);
           } catch (err: unknown) {
             // A malformed event: fail loudly instead of letting RxJS report
             // it as unhandled and go on.
             flushAndEnd(() => subscriber.error(err));
             return;
           }
-          if (target === undefined) {
+          if (!isText) {
             flush(event);
-          } else if (window === null) {
-            // Leading edge: no text was sent recently, so send now.
-            window = upstream.schedule(scheduler, windowMs, endOfWindow);
-            flush();
-          } else if (!outbox.isSending && scheduler.now() === sentAt) {
-            // The rest of an instant that already sent something.
-            flush();
+            return;
           }
+          let sendNow: boolean;
+          if (!windowIsOpen()) {
+            // Leading edge: no text was sent recently, so send now.
+            openWindow();
+            sendNow = true;
+          } else {
+            // The rest of an instant that already sent something goes with it.
+            sendNow = !outbox.isSending && scheduler.now() === sentAt;
+          }
+          // Sent now with nothing pending, the delta goes as it is: nothing to merge it with.
+          if (sendNow && pending.isEmpty) return flush(event);
+          pending.add(event as TextDeltaEvent, textTarget(event) as string);
+          if (sendNow) flush();
+          else holdInWindow();
         },
         error: (err: unknown) => flushAndEnd(() => subscriber.error(err)),
         complete: () => flushAndEnd(() => subscriber.complete()),

@@ -17,6 +17,22 @@ type MessageTextDelta = Extract<ThreadItemUpdate, { type: "assistant_message.con
 export type TextDeltaEvent = ThreadItemUpdatedEvent & { readonly update: WidgetTextDelta | MessageTextDelta };
 
 /**
+ * Whether `event` is a text delta ({@link textTarget} is a string), without
+ * making its key: what an operator passing text straight through needs.
+ * Throws on a malformed event as `textTarget` does.
+ */
+export function isTextDelta(event: ThreadStreamEvent): event is TextDeltaEvent {
+  if (event.type !== "thread.item.updated") return false;
+  const { type } = event.update;
+  if (type !== "widget.streaming_text.value_delta" && type !== "assistant_message.content_part.text_delta") {
+    return false;
+  }
+  // A delta without an item id is malformed: this throws where `textTarget` does.
+  void event.item_id.length;
+  return true;
+}
+
+/**
  * What a text delta appends to, as a map key, or `undefined` for any other
  * event: the component of a widget item, or the content part of an
  * assistant message. The item id is length-prefixed, so no two targets

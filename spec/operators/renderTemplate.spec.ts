@@ -171,6 +171,41 @@ describe("renderTemplate", () => {
       expect(template.built).toEqual(["a"]);
     });
 
+    it("renders an undefined value held for the frame's end, and on completion, as a value", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const source = cold("-ab--c|", { a: "a", b: undefined, c: undefined });
+        const project = (title: string | undefined): Data => ({ title: title ?? "none" });
+        const config = { scheduler: testScheduler, frameMs: 3 };
+        expectObservable(source.pipe(renderTemplate(template, project, config))).toBe("-a--b-(c|)", {
+          a: card("a"),
+          b: card("none"),
+          c: card("none"),
+        });
+      });
+      expect(template.built).toEqual(["a", "none", "none"]);
+    });
+
+    it("keeps one frame timer while every frame has a value to render, and a new one after a quiet frame", () => {
+      const spy = new SpyScheduler(testScheduler);
+      const letters = { a: "a", b: "b", c: "c", d: "d", e: "e", f: "f", g: "g" };
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-abcdef------g|", letters);
+        const project = (title: string): Data => ({ title });
+        const config = { scheduler: spy, frameMs: 2 };
+        expectObservable(source.pipe(renderTemplate(template, project, config))).toBe("-a-c-e-f-----g|", {
+          a: card("a"),
+          c: card("c"),
+          e: card("e"),
+          f: card("f"),
+          g: card("g"),
+        });
+        expectSubscriptions(source.subscriptions).toBe("^-------------!");
+      });
+      // Frames ended at 3, 5, 7 (each rendering) and 9 (nothing left): one timer, armed at 1.
+      expect(spy.fired).toEqual([3, 5, 7, 9]);
+      expect(spy.scheduled).toEqual([1, 13]);
+    });
+
     it("releases the frame timer and the source on early unsubscribe", () => {
       const spy = new SpyScheduler(testScheduler);
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {

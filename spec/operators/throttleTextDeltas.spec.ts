@@ -260,6 +260,34 @@ describe("throttleTextDeltas", () => {
     });
   });
 
+  it("times a window only when text waits in it (no timer per send for text spaced wider than the window)", () => {
+    const spy = new SpyScheduler(testScheduler);
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold("-a-----b-----c|", { a: d("t", "a"), b: d("t", "b"), c: d("t", "c") });
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 3, scheduler: spy }))).toBe(
+        "-a-----b-----c|",
+        { a: d("t", "a"), b: d("t", "b"), c: d("t", "c") },
+      );
+      expectSubscriptions(source.subscriptions).toBe("^-------------!");
+    });
+    expect(spy.fired).toEqual([]);
+  });
+
+  it("arms the window's timer when text comes to wait in it, for the window's end, and not the next window's", () => {
+    const spy = new SpyScheduler(testScheduler);
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold("-ab---------|", { a: d("t", "a"), b: d("t", "b") });
+      // The window opened at 1 ends at 4 whenever b comes to wait in it.
+      expectObservable(source.pipe(throttleTextDeltas({ windowMs: 3, scheduler: spy }))).toBe(
+        "-a--b-------|",
+        { a: d("t", "a"), b: d("t", "b") },
+      );
+      expectSubscriptions(source.subscriptions).toBe("^-----------!");
+    });
+    // The window opened at 4 by b's send sees no text: it needs no timer.
+    expect(spy.fired).toEqual([4]);
+  });
+
   it("releases the window timer and the source on early unsubscribe", () => {
     const spy = new SpyScheduler(testScheduler);
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {

@@ -1,4 +1,5 @@
 import {
+  asyncScheduler,
   Observable,
   queueScheduler,
   Subject,
@@ -146,6 +147,69 @@ describe("LinkedSubscriber", () => {
         }).subscribe();
       });
       expect(ran).toEqual(["second"]);
+    });
+
+    it("runs the work again after the delay each time it calls again(), on the one action the scheduler handed out", () => {
+      const spy = new ActionSpy(testScheduler);
+      const ranAt: number[] = [];
+      testScheduler.run(({ cold }) => {
+        through(cold("-a---------|"), {}, (linked) => {
+          linked.schedule(spy, 3, (again) => {
+            ranAt.push(testScheduler.now());
+            if (ranAt.length < 3) again();
+          });
+        }).subscribe();
+      });
+      expect(ranAt).toEqual([3, 6, 9]);
+      expect(spy.actions).toHaveLength(1);
+      // Let go of when the work stopped repeating, as a timer that ran once is.
+      expect(spy.actions.map((action) => action.closed)).toEqual([false]);
+    });
+
+    it("cancels the repeat when the timer it returned is unsubscribed, or downstream unsubscribes", () => {
+      const ranAt: number[] = [];
+      const cancelledAt: number[] = [];
+      testScheduler.run(({ cold }) => {
+        through(cold("-a---------|"), {}, (linked) => {
+          const timer = linked.schedule(testScheduler, 2, (again) => {
+            ranAt.push(testScheduler.now());
+            again();
+          });
+          testScheduler.schedule(() => {
+            cancelledAt.push(testScheduler.now());
+            timer.unsubscribe();
+          }, 5);
+        }).subscribe();
+        const subscription = through(cold("-a---------|"), {}, (linked) => {
+          linked.schedule(testScheduler, 2, (again) => {
+            ranAt.push(100 + testScheduler.now());
+            again();
+          });
+        }).subscribe();
+        testScheduler.schedule(() => subscription.unsubscribe(), 7);
+      });
+      expect(cancelledAt).toEqual([5]);
+      expect(ranAt).toEqual([2, 102, 4, 104, 106]);
+    });
+
+    it("keeps one setInterval on asyncScheduler while the work repeats", async () => {
+      const setIntervalSpy = jest.spyOn(global, "setInterval");
+      try {
+        const ran = await new Promise<number>((resolve) => {
+          const source = new Subject<never>();
+          let runs = 0;
+          through(source, {}, (linked) => {
+            linked.schedule(asyncScheduler, 2, (again) => {
+              if (++runs < 5) again();
+              else resolve(runs);
+            });
+          }).subscribe();
+        });
+        expect(ran).toBe(5);
+        expect(setIntervalSpy).toHaveBeenCalledTimes(1);
+      } finally {
+        setIntervalSpy.mockRestore();
+      }
     });
 
     it("copes with a scheduler that runs the work synchronously, and keeps nothing of it", () => {
