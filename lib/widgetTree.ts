@@ -103,6 +103,26 @@ export type IdCount = 0 | 1 | 2;
 const knownCounts = new WeakMap<WidgetNode, Map<string, IdCount>>();
 
 /**
+ * The last step {@link shareIdCounts} recorded (`sharedFrom` → `sharedTo`,
+ * both holding `sharedKnown`), kept out of `knownCounts` until another
+ * stream's step takes its place: the next diff of a stream asks about
+ * exactly `sharedTo` (and a diff of the same `prev` again, about
+ * `sharedFrom`). Why: adding each new (young) root to a `WeakMap` was the
+ * dearest step of a patch diff (measured: about 1 µs of 3.5 at K=5000; V8
+ * records every young key of an old table in a remembered set). A stream
+ * alone pays it no more; interleaved streams pay it once per state, as
+ * before. It keeps those two roots (one state and the next, which share all
+ * but a path) alive until the next share.
+ */
+let sharedFrom: WidgetNode | undefined;
+let sharedTo: WidgetNode | undefined;
+let sharedKnown: Map<string, IdCount> | undefined;
+
+function knownCountsOf(root: WidgetNode): Map<string, IdCount> | undefined {
+  return root === sharedTo || root === sharedFrom ? sharedKnown : knownCounts.get(root);
+}
+
+/**
  * Occurrences of `id` among the components a `children` prop holds (an
  * array of them, or a `Transition`'s single one) and their subtrees, added
  * to `count`, capped at 2.
@@ -148,7 +168,7 @@ function countInSubtree(node: WidgetNode, id: string): IdCount {
 export function countId(root: WidgetNode, id: string): IdCount {
   const full = countsCache.get(root);
   if (full !== undefined) return full.get(id) ?? 0;
-  let known = knownCounts.get(root);
+  let known = knownCountsOf(root);
   if (known === undefined) {
     known = new Map();
     knownCounts.set(root, known);
@@ -167,14 +187,21 @@ export function countId(root: WidgetNode, id: string): IdCount {
  * `prev`'s counts is known of `next`'s.
  */
 export function shareIdCounts(prev: WidgetNode, next: WidgetNode): void {
-  if (knownCounts.has(next) || countsCache.has(next)) return;
+  if (next === sharedTo || next === sharedFrom || knownCounts.has(next) || countsCache.has(next)) return;
   const full = countsCache.get(prev);
   if (full !== undefined) {
     countsCache.set(next, full);
     return;
   }
-  const known = knownCounts.get(prev);
-  if (known !== undefined) knownCounts.set(next, known);
+  const known = knownCountsOf(prev);
+  if (known === undefined) return;
+  // Another stream's latest root moves to the map; this stream's moves on to `next`.
+  if (sharedTo !== undefined && sharedTo !== prev && sharedKnown !== undefined) {
+    knownCounts.set(sharedTo, sharedKnown);
+  }
+  sharedFrom = prev;
+  sharedTo = next;
+  sharedKnown = known;
 }
 
 /**

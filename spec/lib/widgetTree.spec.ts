@@ -1,6 +1,13 @@
 import fc from "fast-check";
 
-import { countId, findComponent, idCounts, jsonEqual, type WidgetNode } from "../../lib/widgetTree";
+import {
+  countId,
+  findComponent,
+  idCounts,
+  jsonEqual,
+  shareIdCounts,
+  type WidgetNode,
+} from "../../lib/widgetTree";
 
 const tree = {
   type: "Card",
@@ -56,6 +63,46 @@ describe("widgetTree", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("hands counts on along interleaved streams without walking a tree again", () => {
+    let reads = 0;
+    // A state of one stream: the text grows, the ids stay; reading the deep id is counted.
+    const state = (text: string): WidgetNode => {
+      const deep = { type: "Text", value: "" };
+      Object.defineProperty(deep, "id", { enumerable: true, get: () => (reads++, "deep") });
+      const children = [
+        { type: "Box", children: [deep] },
+        { type: "Text", id: "t", value: text },
+      ];
+      return { type: "Card", children };
+    };
+    let a = state("");
+    let b = state("");
+    expect([countId(a, "t"), countId(b, "t")]).toEqual([1, 1]);
+    expect(reads).toBe(2);
+    const earlier: WidgetNode[] = [];
+    for (let step = 1; step <= 4; step++) {
+      const nextA = state("a".repeat(step));
+      const nextB = state("b".repeat(step));
+      expect(countId(a, "t")).toBe(1);
+      shareIdCounts(a, nextA);
+      expect(countId(b, "t")).toBe(1);
+      shareIdCounts(b, nextB);
+      // The same state diffed again, against another next.
+      expect(countId(a, "t")).toBe(1);
+      earlier.push(a, b);
+      [a, b] = [nextA, nextB];
+    }
+    expect([countId(a, "t"), countId(b, "t")]).toEqual([1, 1]);
+    // One stream alone: the state it moves on from, diffed again.
+    const lastB = state("b!");
+    shareIdCounts(b, lastB);
+    expect([countId(b, "t"), countId(lastB, "t")]).toEqual([1, 1]);
+    expect(reads).toBe(2);
+    // What a stream moved on from may be walked again, and still counts right.
+    expect(earlier.map((root) => countId(root, "t"))).toEqual(earlier.map(() => 1));
+    expect(earlier.map((root) => countId(root, "deep"))).toEqual(earlier.map(() => 1));
   });
 
   it("finds a component and the path to it", () => {
