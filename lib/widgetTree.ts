@@ -103,21 +103,60 @@ export type IdCount = 0 | 1 | 2;
 const knownCounts = new WeakMap<WidgetNode, Map<string, IdCount>>();
 
 /**
- * Occurrences of `id` in `node`'s subtree, capped at 2. A plain walk: looking
- * each node up in `idCounts`' cache first cost as much as the walk itself.
+ * The last step {@link shareIdCounts} recorded (`sharedFrom` → `sharedTo`,
+ * both holding `sharedKnown`), kept out of `knownCounts` until another
+ * stream's step takes its place: the next diff of a stream asks about
+ * exactly `sharedTo` (and a diff of the same `prev` again, about
+ * `sharedFrom`). Why: adding each new (young) root to a `WeakMap` was the
+ * dearest step of a patch diff (measured: about 1 µs of 3.5 at K=5000; V8
+ * records every young key of an old table in a remembered set). A stream
+ * alone pays it no more; interleaved streams pay it once per state, as
+ * before. It keeps those two roots (one state and the next, which share all
+ * but a path) alive until the next share.
  */
-function countInSubtree(node: WidgetNode, id: string): IdCount {
-  let count: number = componentId(node) === id ? 1 : 0;
-  const children = node["children"];
+let sharedFrom: WidgetNode | undefined;
+let sharedTo: WidgetNode | undefined;
+let sharedKnown: Map<string, IdCount> | undefined;
+
+function knownCountsOf(root: WidgetNode): Map<string, IdCount> | undefined {
+  return root === sharedTo || root === sharedFrom ? sharedKnown : knownCounts.get(root);
+}
+
+/**
+ * Occurrences of `id` among the components a `children` prop holds (an
+ * array of them, or a `Transition`'s single one) and their subtrees, added
+ * to `count`, capped at 2.
+ *
+ * Why it reads as it does: a tree of mixed components makes every property
+ * read here megamorphic, and reading a prop a node lacks (`id` or
+ * `children` on most leaves) was the dearest (measured: a walk of 25k
+ * nodes took 0.7-1 ms, ~30 ns a node). So each child's `id` and `children`
+ * are read once, and `type` (whether it is a component) only for a child
+ * that has either an `id` equal to the one sought or children of its own,
+ * which leaves out most of the tree; one call per `children` prop, not per
+ * node.
+ */
+function countInChildren(children: unknown, id: string, count: number): number {
   if (Array.isArray(children)) {
-    for (let index = 0; index < children.length && count < 2; index++) {
+    for (let index = 0; index < children.length; index++) {
       const child: unknown = children[index];
-      if (isWidgetNode(child)) count += countInSubtree(child, id);
+      if (typeof child !== "object" || child === null) continue;
+      const own = (child as Record<string, unknown>)["id"];
+      const grandchildren = (child as Record<string, unknown>)["children"];
+      if ((own !== id && grandchildren === undefined) || !isWidgetNode(child)) continue;
+      if (own === id && ++count === 2) return 2;
+      if (grandchildren !== undefined && (count = countInChildren(grandchildren, id, count)) === 2) return 2;
     }
-  } else if (isWidgetNode(children)) {
-    count += countInSubtree(children, id);
+    return count;
   }
-  return count >= 2 ? 2 : (count as IdCount);
+  if (!isWidgetNode(children)) return count;
+  if (children["id"] === id && ++count === 2) return 2;
+  return countInChildren(children["children"], id, count);
+}
+
+/** Occurrences of the non-empty `id` in `node`'s subtree, capped at 2; allocates nothing. */
+function countInSubtree(node: WidgetNode, id: string): IdCount {
+  return countInChildren(node["children"], id, node["id"] === id ? 1 : 0) as IdCount;
 }
 
 /**
@@ -129,14 +168,14 @@ function countInSubtree(node: WidgetNode, id: string): IdCount {
 export function countId(root: WidgetNode, id: string): IdCount {
   const full = countsCache.get(root);
   if (full !== undefined) return full.get(id) ?? 0;
-  let known = knownCounts.get(root);
+  let known = knownCountsOf(root);
   if (known === undefined) {
     known = new Map();
     knownCounts.set(root, known);
   }
   let count = known.get(id);
   if (count === undefined) {
-    count = countInSubtree(root, id);
+    count = id === "" ? 0 : countInSubtree(root, id);
     known.set(id, count);
   }
   return count;
@@ -148,14 +187,21 @@ export function countId(root: WidgetNode, id: string): IdCount {
  * `prev`'s counts is known of `next`'s.
  */
 export function shareIdCounts(prev: WidgetNode, next: WidgetNode): void {
-  if (knownCounts.has(next) || countsCache.has(next)) return;
+  if (next === sharedTo || next === sharedFrom || knownCounts.has(next) || countsCache.has(next)) return;
   const full = countsCache.get(prev);
   if (full !== undefined) {
     countsCache.set(next, full);
     return;
   }
-  const known = knownCounts.get(prev);
-  if (known !== undefined) knownCounts.set(next, known);
+  const known = knownCountsOf(prev);
+  if (known === undefined) return;
+  // Another stream's latest root moves to the map; this stream's moves on to `next`.
+  if (sharedTo !== undefined && sharedTo !== prev && sharedKnown !== undefined) {
+    knownCounts.set(sharedTo, sharedKnown);
+  }
+  sharedFrom = prev;
+  sharedTo = next;
+  sharedKnown = known;
 }
 
 /**
