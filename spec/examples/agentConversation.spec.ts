@@ -14,9 +14,10 @@ import {
   type WorkflowItem,
 } from "chatkit-rx";
 import { createConversationServer } from "../../examples/agents/conversationServer";
-import { conversation } from "../helpers/modelConversation";
+import { assistant, conversation, user } from "../helpers/modelConversation";
 import { ScriptedModel } from "../lib/agents/ScriptedModel";
 import { readEvents } from "../lib/server/sse";
+import { input } from "../helpers/userInput";
 
 /**
  * The multi-turn agent server of the README (examples/agents/conversationServer.ts)
@@ -75,18 +76,6 @@ const send = (body: unknown): Promise<Response> =>
 async function post(body: unknown): Promise<ThreadStreamEvent[]> {
   return readEvents(await send(body));
 }
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
-const user = (text: string) => ({ role: "user", content: [{ type: "input_text", text }] });
-const assistant = (text: string) => ({
-  role: "assistant",
-  status: "completed",
-  content: [{ type: "output_text", text }],
-});
 
 const indexOf = (
   events: readonly ThreadStreamEvent[],

@@ -2,20 +2,9 @@ import { lastValueFrom, toArray } from "rxjs";
 import { MemoryStore, type ProcessResult, type ThreadStreamEvent } from "chatkit-rx";
 import { createAgentServer } from "../../examples/agents/agentServer";
 import { sampleCard } from "../../examples/agents/sampleWidget";
-import { conversation } from "../helpers/modelConversation";
+import { assistant, conversation, user } from "../helpers/modelConversation";
 import { ScriptedModel } from "../lib/agents/ScriptedModel";
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
-const user = (text: string) => ({ role: "user", content: [{ type: "input_text", text }] });
-const assistant = (text: string) => ({
-  role: "assistant",
-  status: "completed",
-  content: [{ type: "output_text", text }],
-});
+import { input } from "../helpers/userInput";
 
 async function events(result: ProcessResult): Promise<ThreadStreamEvent[]> {
   if (result.kind !== "stream") throw new Error(`expected a stream, got ${JSON.stringify(result)}`);

@@ -17,6 +17,7 @@ import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import type { ThreadItem } from "../../lib/events/threadItems";
 import { parseFrame } from "../lib/server/sse";
 import { onPostgresServer } from "../helpers/postgresEngines";
+import { input } from "../helpers/userInput";
 
 const root = join(__dirname, "../..");
 const script = join(root, "examples/server/clusterServer.ts");
@@ -85,12 +86,6 @@ const events = (answer: Answer): ThreadStreamEvent[] =>
     .split("\n\n")
     .filter((frame) => frame !== "")
     .map(parseFrame);
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
 
 const alive = (pid: number): boolean => {
   try {

@@ -8,6 +8,7 @@ import {
   type WidgetItem,
 } from "chatkit-rx";
 import { readEvents } from "../lib/server/sse";
+import { input } from "../helpers/userInput";
 
 /**
  * The README's "Serve ChatKit" code is examples/server/minimalServer.ts
@@ -50,12 +51,6 @@ function post(body: unknown, userId?: string): Promise<Response> {
     body: JSON.stringify(body),
   });
 }
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
 
 function widgets(items: readonly ThreadItem[]): WidgetItem[] {
   return items.filter((item): item is WidgetItem => item.type === "widget");

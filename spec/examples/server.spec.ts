@@ -3,12 +3,7 @@ import type { Thread, WidgetItem } from "../../lib/events/threadItems";
 import { CANCELLED_STREAM_NOTE } from "../../lib/server/ChatKitServer";
 import { startDemoServer } from "../../examples/server/demoServer";
 import { eventually, readEvents } from "../lib/server/sse";
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
+import { input } from "../helpers/userInput";
 
 function post(url: string, body: unknown, signal?: AbortSignal, user?: string): Promise<Response> {
   return fetch(url, {

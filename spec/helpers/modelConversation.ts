@@ -15,3 +15,13 @@ export function conversation(requestInput: unknown): unknown[] {
     };
   });
 }
+
+/** A user's message as the model receives it (what {@link conversation} keeps of it). */
+export const user = (text: string) => ({ role: "user", content: [{ type: "input_text", text }] });
+
+/** An answer of the model's as the next request gives it back. */
+export const assistant = (text: string) => ({
+  role: "assistant",
+  status: "completed",
+  content: [{ type: "output_text", text }],
+});

@@ -20,6 +20,7 @@ import { ChatKitServer, CANCELLED_STREAM_NOTE, type ProcessResult } from "../../
 import { MemoryStore } from "../../../lib/server/MemoryStore";
 import { ofActionType } from "../../../lib/server/ofActionType";
 import type { WidgetRoot } from "../../../widgets/components";
+import { input } from "../../helpers/userInput";
 
 const card = (text: string, extra: Record<string, unknown> = {}): WidgetRoot => ({
   type: "Card",
@@ -29,12 +30,6 @@ const card = (text: string, extra: Record<string, unknown> = {}): WidgetRoot => 
     { type: "Button", id: "r", label: "Rename", onClickAction: { type: "rename" } },
   ],
   ...extra,
-});
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
 });
 
 function makeServer(overrides: ConstructorParameters<typeof ChatKitServer<undefined>>[0] = {}) {

@@ -12,6 +12,7 @@ import { MemoryStore } from "../../../lib/server/MemoryStore";
 import type { Action } from "../../../lib/server/requests";
 import { streamWidget } from "../../../lib/streamWidget";
 import type { WidgetRoot } from "../../../widgets/components";
+import { input } from "../../helpers/userInput";
 
 /**
  * The request routing lives outside ChatKitServer and calls the server's
@@ -23,12 +24,6 @@ const likeCard: WidgetRoot = {
   type: "Card",
   children: [{ type: "Button", id: "b", label: "Like", onClickAction: { type: "like" } }],
 };
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
 
 /** A server configured only by overriding; each hook records that it ran. */
 class Overriding extends ChatKitServer<undefined> {

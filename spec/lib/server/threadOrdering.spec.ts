@@ -9,6 +9,7 @@ import {
 } from "../../../lib/server/ChatKitServer";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
 import type { WidgetRoot } from "../../../widgets/components";
+import { input } from "../../helpers/userInput";
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -39,11 +40,6 @@ for (const method of [
   };
 }
 
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
 const now = () => new Date(Date.UTC(2025, 0, 1)).toISOString();
 
 function makeServer(config: ChatKitServerConfig<undefined>, latencyMs = 5) {

@@ -11,16 +11,11 @@ import { MemoryStore } from "../../../lib/stores/MemoryStore";
 import { PostgresStore } from "../../../lib/stores/postgres/PostgresStore";
 import { pgliteDatabase, type TestDatabase } from "../../helpers/postgresEngines";
 import { readEvents } from "../server/sse";
+import { input } from "../../helpers/userInput";
 
 interface User {
   readonly userId: string;
 }
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
 
 /** Two users against one ChatKit server over real HTTP; the user comes from a request header, as a getContext would. */
 function twoUsersOver(name: string, makeStore: () => Store<User> | Promise<Store<User>>): void {

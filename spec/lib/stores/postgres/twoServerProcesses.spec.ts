@@ -14,6 +14,7 @@ import type { ThreadStreamEvent } from "../../../../lib/events/threadEvents";
 import type { ThreadItem } from "../../../../lib/events/threadItems";
 import { readEvents } from "../../server/sse";
 import { onPostgresServer } from "../../../helpers/postgresEngines";
+import { input } from "../../../helpers/userInput";
 
 const root = join(__dirname, "../../../..");
 const tsx = join(root, "node_modules/tsx/dist/cli.mjs");
@@ -44,12 +45,6 @@ function startProcess(env: Record<string, string>): { child: ChildProcess; ready
   });
   return { child, ready };
 }
-
-const input = (text: string) => ({
-  content: [{ type: "input_text", text }],
-  attachments: [],
-  inference_options: {},
-});
 
 function post(url: string, body: unknown, user = "alice"): Promise<Response> {
   return fetch(url, {
