@@ -6,9 +6,8 @@ import { AgentContext } from "../../../lib/agents/AgentContext";
 import { stopAtClientToolCall } from "../../../lib/agents/stopAtClientToolCall";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
-import { persistEvents } from "../../../lib/server/persistEvents";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
-import { testContext } from "./testContext";
+import { persistForSpec, testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_client",
@@ -118,18 +117,7 @@ describe("client tool calls (scripted model, real Runner)", () => {
       [{ toolCalls: [{ name: "pick_color", args: { palette: "warm" }, callId: "call_pick" }] }],
       [pickColor(true)],
     );
-    await lastValueFrom(
-      events.pipe(
-        persistEvents({
-          store,
-          thread,
-          context: undefined,
-          toErrorEvent: () => ({ type: "error", code: "custom", allow_retry: false }),
-          onCancel: () => undefined,
-        }),
-        toArray(),
-      ),
-    );
+    await lastValueFrom(events.pipe(persistForSpec(store, thread), toArray()));
     const page = await store.loadThreadItems(thread.id, { limit: 10, order: "asc" }, undefined);
     expect(page.data).toEqual([
       expect.objectContaining({ type: "client_tool_call", status: "pending", call_id: "call_pick" }),

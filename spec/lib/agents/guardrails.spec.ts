@@ -12,9 +12,8 @@ import { ThreadStreamEventSchema, type ThreadMetadata, type ThreadStreamEvent } 
 import { AgentContext } from "../../../lib/agents/AgentContext";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
-import { persistEvents } from "../../../lib/server/persistEvents";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
-import { testContext } from "./testContext";
+import { persistForSpec, testContext } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_guard",
@@ -63,18 +62,12 @@ async function respondAndPersist(
   const persisted = await lastValueFrom(
     streamAgentResponse(context, result).pipe(
       tap({ next: (event) => sent.push(event), error: (e: unknown) => (error = e) }),
-      persistEvents({
-        store,
-        thread,
-        context: undefined,
-        toErrorEvent: (e) => ({
-          type: "error",
-          code: "custom",
-          message: e instanceof Error ? e.name : "failed",
-          allow_retry: false,
-        }),
-        onCancel: () => undefined,
-      }),
+      persistForSpec(store, thread, (e) => ({
+        type: "error",
+        code: "custom",
+        message: e instanceof Error ? e.name : "failed",
+        allow_retry: false,
+      })),
       toArray(),
     ),
   );

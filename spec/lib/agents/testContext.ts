@@ -1,5 +1,8 @@
-import type { ThreadMetadata } from "chatkit-rx";
+import type { OperatorFunction } from "rxjs";
+import type { ErrorEvent, ThreadMetadata, ThreadStreamEvent } from "chatkit-rx";
 import { AgentContext } from "../../../lib/agents/AgentContext";
+import type { Store } from "../../../lib/server/Store";
+import { persistEvents } from "../../../lib/server/persistEvents";
 
 /**
  * An `AgentContext` for specs: ids counted per context (`message_1`,
@@ -17,4 +20,22 @@ export function testContext<TRequest = undefined>(
     generateId: (type) => `${type}_${++n}`,
     now: options.now ?? (() => 0),
   });
+}
+
+/**
+ * `persistEvents` into `store` as a server with no request context runs it,
+ * for specs that check what a response leaves saved: a failure ends as
+ * `toErrorEvent` says (by default a custom error without message), and a
+ * cancel needs no note.
+ */
+export function persistForSpec(
+  store: Store<undefined>,
+  thread: ThreadMetadata,
+  toErrorEvent: (error: unknown) => ErrorEvent = () => ({
+    type: "error",
+    code: "custom",
+    allow_retry: false,
+  }),
+): OperatorFunction<ThreadStreamEvent, ThreadStreamEvent> {
+  return persistEvents({ store, thread, context: undefined, toErrorEvent, onCancel: () => undefined });
 }

@@ -12,8 +12,8 @@ import { AgentContext } from "../../../lib/agents/AgentContext";
 import { stopAtClientToolCall } from "../../../lib/agents/stopAtClientToolCall";
 import { streamAgentResponse } from "../../../lib/agents/streamAgentResponse";
 import { MemoryStore } from "../../../lib/server/MemoryStore";
-import { persistEvents } from "../../../lib/server/persistEvents";
 import { ScriptedModel, type ScriptedTurn } from "./ScriptedModel";
+import { persistForSpec } from "./testContext";
 
 const thread: ThreadMetadata = {
   id: "thr_turns",
@@ -59,16 +59,7 @@ async function respond(
   });
   const result = await run(agent, "hi", { stream: true, context, signal: context.signal });
   const all = await lastValueFrom(
-    streamAgentResponse(context, result).pipe(
-      persistEvents({
-        store,
-        thread,
-        context: undefined,
-        toErrorEvent: () => ({ type: "error", code: "custom", allow_retry: false }),
-        onCancel: () => undefined,
-      }),
-      toArray(),
-    ),
+    streamAgentResponse(context, result).pipe(persistForSpec(store, thread), toArray()),
   );
   for (const event of all) expect(ThreadStreamEventSchema.safeParse(event).success).toBe(true);
   return all;
