@@ -61,6 +61,23 @@ export function serverDatabase(url: string): TestDatabase {
 }
 
 /**
+ * Opens a database before the tests of the suite it is called in and
+ * closes it after them; the function it returns gives the open database
+ * (and throws, naming why, if it did not open).
+ */
+export function databaseForSuite(open: () => Promise<TestDatabase> | TestDatabase): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(() => database?.close());
+  return () => {
+    if (database === undefined) throw new Error("the database did not open");
+    return database;
+  };
+}
+
+/**
  * Runs `specs(url)` when `DATABASE_URL` names a PostgreSQL server; else says
  * in the test output that `what` did not run (and `why` no PGlite stands
  * in, if given), rather than hiding it as a passing test.

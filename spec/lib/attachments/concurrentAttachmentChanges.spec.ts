@@ -10,7 +10,7 @@ import type { ThreadLocks } from "../../../lib/server/ThreadLocks";
 import { MemoryStore } from "../../../lib/stores/MemoryStore";
 import { PostgresStore } from "../../../lib/stores/postgres/PostgresStore";
 import { memoryBytes } from "../../helpers/memoryBytes";
-import { onEachEngine, type TestDatabase } from "../../helpers/postgresEngines";
+import { databaseForSuite, onEachEngine, type TestDatabase } from "../../helpers/postgresEngines";
 
 interface User {
   readonly user: string;
@@ -174,14 +174,10 @@ describe("an attachment's upload and delete, at the same time", () => {
 
 function acrossProcesses(name: string, open: () => Promise<TestDatabase> | TestDatabase): void {
   describe(`an attachment's upload and delete from two servers on ${name}`, () => {
-    let database: TestDatabase | undefined;
-    beforeAll(async () => {
-      database = await open();
-    });
-    afterAll(() => database?.close());
+    const database = databaseForSuite(open);
 
     it("a delete on one server waits for the other's upload (the store's leases), then removes it", async () => {
-      const db = database!;
+      const db = database();
       const schema = db.freshSchema();
       // Two servers, each with its own connection and store, as two processes on one database would have.
       const deleterStore = new PostgresStore<User>({ driver: db.driver(), schema, owner });

@@ -5,7 +5,7 @@ import type { Attachment, UserMessageItem } from "../../../../lib/events/threadI
 import { ChatKitServer } from "../../../../lib/server/ChatKitServer";
 import { PostgresAttachmentStore } from "../../../../lib/stores/postgres/PostgresAttachmentStore";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
-import { onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
+import { databaseForSuite, onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
 
 interface User {
   readonly userId: string;
@@ -15,15 +15,7 @@ const EVERY_BYTE = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 function specsOn(name: string, open: () => Promise<TestDatabase> | TestDatabase): void {
   describe(`PostgresAttachmentStore on ${name}`, () => {
-    let database: TestDatabase | undefined;
-    beforeAll(async () => {
-      database = await open();
-    });
-    afterAll(() => database?.close());
-    const db = (): TestDatabase => {
-      if (database === undefined) throw new Error("the database did not open");
-      return database;
-    };
+    const db = databaseForSuite(open);
 
     it("keeps the exact bytes (every byte value, and none), replaces and deletes them", async () => {
       const bytes = new PostgresAttachmentStore({ driver: db().driver(), schema: db().freshSchema() });

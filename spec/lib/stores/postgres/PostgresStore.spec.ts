@@ -1,6 +1,6 @@
 import { runStoreContract } from "../../../../lib/server/storeContract";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
-import { onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
+import { databaseForSuite, onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
 
 interface User {
   readonly userId: string;
@@ -9,15 +9,7 @@ interface User {
 /** The whole store contract, isolation included, on one engine. */
 function contractOn(name: string, open: () => Promise<TestDatabase> | TestDatabase): void {
   describe(name, () => {
-    let database: TestDatabase | undefined;
-    beforeAll(async () => {
-      database = await open();
-    });
-    afterAll(() => database?.close());
-    const db = (): TestDatabase => {
-      if (database === undefined) throw new Error("the database did not open");
-      return database;
-    };
+    const db = databaseForSuite(open);
 
     runStoreContract(
       `PostgresStore on ${name}`,

@@ -2,7 +2,7 @@ import { ThreadBusyError } from "../../../../lib/errors";
 import { PostgresStore } from "../../../../lib/stores/postgres/PostgresStore";
 import type { AcquireThreadOptions, ReleaseThread } from "../../../../lib/server/ThreadLocks";
 import type { LeaseConfig } from "../../../../lib/stores/postgres/PostgresThreadLocks";
-import { onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
+import { databaseForSuite, onEachEngine, type TestDatabase } from "../../../helpers/postgresEngines";
 
 const T0 = "2025-01-01T00:00:00.000Z";
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,15 +10,7 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Several store instances on one database, as several app processes would have: on `name`. */
 function sharedDatabaseOn(name: string, open: () => Promise<TestDatabase> | TestDatabase): void {
   describe(`several PostgresStores on one database: ${name}`, () => {
-    let database: TestDatabase | undefined;
-    beforeAll(async () => {
-      database = await open();
-    });
-    afterAll(() => database?.close());
-    const db = (): TestDatabase => {
-      if (database === undefined) throw new Error("the database did not open");
-      return database;
-    };
+    const db = databaseForSuite(open);
     /** `count` stores on one fresh schema, each with its own connection (pool) where the engine has several. */
     function processes(
       count: number,
