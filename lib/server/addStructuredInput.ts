@@ -8,10 +8,10 @@
 import { concat, defer, from, of, type Observable } from "rxjs";
 
 import { ChatKitRequestError } from "../errors";
-import { quoteExcerpt } from "../excerpt";
 import type { ThreadStreamEvent } from "../events/threadEvents";
 import type { StructuredInputItem, ThreadMetadata } from "../events/threadItems";
 import { findOrNotFound } from "./findOrNotFound";
+import { requestedItem } from "./requestedItem";
 import type { StructuredInputSubmission, ThreadsAddStructuredInputRequest } from "./requests";
 import type { Store } from "./Store";
 
@@ -88,15 +88,14 @@ export async function loadStructuredInputAnswer<TContext>(
 ): Promise<{ thread: ThreadMetadata; answered: StructuredInputItem }> {
   const { thread_id, item_id, input } = request.params;
   const thread = await findOrNotFound("params.thread_id", () => store.loadThread(thread_id, context));
-  const item = await findOrNotFound("params.item_id", () => store.loadItem(thread.id, item_id, context));
-  if (item.type !== "structured_input") {
-    throw new ChatKitRequestError({
-      status: 400,
-      code: "invalid_request",
-      field: "params.item_id",
-      message: `params.item_id: item ${quoteExcerpt(item_id)} is a ${item.type} item, not a structured_input`,
-    });
-  }
+  const item = await requestedItem(
+    store,
+    thread.id,
+    item_id,
+    "structured_input",
+    ", not a structured_input",
+    context,
+  );
   return { thread, answered: answerStructuredInput(item, input) };
 }
 

@@ -2,7 +2,7 @@ import { ChatKitRequestError } from "../errors";
 import { quoteExcerpt } from "../excerpt";
 import type { ThreadMetadata, WidgetItem } from "../events/threadItems";
 import { declaredActionTypes } from "./declaredActions";
-import { findOrNotFound } from "./findOrNotFound";
+import { requestedItem } from "./requestedItem";
 import type { Action } from "./requests";
 import type { Store } from "./Store";
 
@@ -23,15 +23,14 @@ export async function loadSender<TContext>(
   context: TContext,
 ): Promise<WidgetItem | null> {
   if (itemId === undefined || itemId === null) return null;
-  const item = await findOrNotFound("params.item_id", () => store.loadItem(thread.id, itemId, context));
-  if (item.type !== "widget") {
-    throw new ChatKitRequestError({
-      status: 400,
-      code: "invalid_request",
-      field: "params.item_id",
-      message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; an action's sender must be a widget`,
-    });
-  }
+  const item = await requestedItem(
+    store,
+    thread.id,
+    itemId,
+    "widget",
+    "; an action's sender must be a widget",
+    context,
+  );
   if (!declaredActionTypes(item.widget).has(action.type)) {
     throw new ChatKitRequestError({
       status: 400,

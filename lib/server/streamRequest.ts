@@ -8,7 +8,7 @@ import { quoteExcerpt } from "../excerpt";
 import { loadStructuredInputAnswer, structuredInputResponse } from "./addStructuredInput";
 import { newUserMessage, toClientThread } from "./clientThread";
 import { deleteItemsAfter } from "./deleteItemsAfter";
-import { findOrNotFound } from "./findOrNotFound";
+import { requestedItem } from "./requestedItem";
 import { findPendingClientToolCall } from "./findPendingClientToolCall";
 import { handlerResponse, type HandlerResponseConfig, type ResponseHooks } from "./handlerResponse";
 import type { ThreadTurn } from "./holdingThread";
@@ -126,15 +126,14 @@ export async function streamRequest<TContext>(
     case "threads.retry_after_item": {
       const thread = await loadOpenThread(store, request.params.thread_id, context);
       const itemId = request.params.item_id;
-      const item = await findOrNotFound("params.item_id", () => store.loadItem(thread.id, itemId, context));
-      if (item.type !== "user_message") {
-        throw new ChatKitRequestError({
-          status: 400,
-          code: "invalid_request",
-          field: "params.item_id",
-          message: `params.item_id: item ${quoteExcerpt(itemId)} is a ${item.type} item; only a user message can be retried`,
-        });
-      }
+      const item = await requestedItem(
+        store,
+        thread.id,
+        itemId,
+        "user_message",
+        "; only a user message can be retried",
+        context,
+      );
       return holding(thread.id, (turn) =>
         concat(
           defer(() => deleteItemsAfter(store, thread, item.id, config.maxPageSize, context)).pipe(
