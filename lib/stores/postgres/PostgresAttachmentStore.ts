@@ -1,8 +1,7 @@
 import type { AttachmentStore } from "../../attachments/AttachmentStore";
 import { StoreNotFoundError } from "../../errors";
-import { migrate } from "./migrations";
+import { MigratedDatabase } from "./MigratedDatabase";
 import type { SqlDriver } from "./SqlDriver";
-import { tablesIn, type Tables } from "./tables";
 
 /** Options of {@link PostgresAttachmentStore}. */
 export interface PostgresAttachmentStoreConfig {
@@ -20,48 +19,30 @@ export interface PostgresAttachmentStoreConfig {
  * A row is written in one statement: a half upload never shows.
  */
 export class PostgresAttachmentStore implements AttachmentStore {
-  readonly #driver: SqlDriver;
-  readonly #tables: Tables;
-  #ready: Promise<number> | undefined;
+  readonly #database: MigratedDatabase;
 
   constructor(config: PostgresAttachmentStoreConfig) {
-    if (typeof config?.driver?.query !== "function" || typeof config.driver.transaction !== "function") {
-      throw new TypeError(
-        "PostgresAttachmentStore: config.driver must be a SqlDriver (fromPGlite(db) or fromPgPool(pool)), " +
-          `got ${typeof config?.driver}`,
-      );
-    }
-    this.#driver = config.driver;
-    this.#tables = tablesIn(config.schema ?? "public", "PostgresAttachmentStore");
+    this.#database = new MigratedDatabase(config?.driver, config?.schema, "PostgresAttachmentStore");
   }
 
   /** True on a PostgreSQL server (`fromPgPool`), false on an embedded PGlite. */
   get sharedAcrossProcesses(): boolean {
-    return this.#driver.sharedAcrossProcesses === true;
-  }
-
-  async #db(): Promise<SqlDriver> {
-    this.#ready ??= migrate(this.#driver, this.#tables).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    await this.#ready;
-    return this.#driver;
+    return this.#database.sharedAcrossProcesses;
   }
 
   async write(attachmentId: string, bytes: Uint8Array): Promise<void> {
-    const db = await this.#db();
+    const db = await this.#database.ready();
     await db.query(
-      `INSERT INTO ${this.#tables.attachmentBytes} (id, bytes) VALUES ($1, $2)
+      `INSERT INTO ${this.#database.tables.attachmentBytes} (id, bytes) VALUES ($1, $2)
        ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes`,
       [attachmentId, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
     );
   }
 
   async read(attachmentId: string): Promise<Uint8Array> {
-    const db = await this.#db();
+    const db = await this.#database.ready();
     const [row] = await db.query<{ bytes: Uint8Array }>(
-      `SELECT bytes FROM ${this.#tables.attachmentBytes} WHERE id = $1`,
+      `SELECT bytes FROM ${this.#database.tables.attachmentBytes} WHERE id = $1`,
       [attachmentId],
     );
     if (row === undefined) throw new StoreNotFoundError("attachment", attachmentId);
@@ -69,7 +50,7 @@ export class PostgresAttachmentStore implements AttachmentStore {
   }
 
   async delete(attachmentId: string): Promise<void> {
-    const db = await this.#db();
-    await db.query(`DELETE FROM ${this.#tables.attachmentBytes} WHERE id = $1`, [attachmentId]);
+    const db = await this.#database.ready();
+    await db.query(`DELETE FROM ${this.#database.tables.attachmentBytes} WHERE id = $1`, [attachmentId]);
   }
 }

@@ -6,10 +6,10 @@ import type { OwnerOf, PageRequest, Store } from "../../server/Store";
 import type { ThreadLocks } from "../../server/ThreadLocks";
 import { ownerOf } from "../ownerOf";
 import { attachmentIdOf, checkItem, HIDDEN_ITEM_TYPES, threadRecord } from "../storedRecords";
-import { migrate } from "./migrations";
+import { MigratedDatabase } from "./MigratedDatabase";
 import { PostgresThreadLocks, type LeaseConfig } from "./PostgresThreadLocks";
 import type { SqlDriver } from "./SqlDriver";
-import { tablesIn, type Tables } from "./tables";
+import type { Tables } from "./tables";
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreConfig<TContext = unknown> {
@@ -48,21 +48,14 @@ const FOREIGN_KEY_VIOLATION = "23503";
  */
 export class PostgresStore<TContext = unknown> implements Store<TContext> {
   readonly threadLocks: ThreadLocks;
-  readonly #driver: SqlDriver;
+  readonly #database: MigratedDatabase;
   readonly #tables: Tables;
   readonly #owner: OwnerOf<TContext> | undefined;
   readonly #generateId: IdGenerator;
-  #ready: Promise<number> | undefined;
 
   constructor(config: PostgresStoreConfig<TContext>) {
-    if (typeof config?.driver?.query !== "function" || typeof config.driver.transaction !== "function") {
-      throw new TypeError(
-        "PostgresStore: config.driver must be a SqlDriver (fromPGlite(db) or fromPgPool(pool)), " +
-          `got ${typeof config?.driver}`,
-      );
-    }
-    this.#driver = config.driver;
-    this.#tables = tablesIn(config.schema ?? "public", "PostgresStore");
+    this.#database = new MigratedDatabase(config?.driver, config?.schema, "PostgresStore");
+    this.#tables = this.#database.tables;
     this.#owner = config.owner;
     this.#generateId = config.generateId ?? defaultGenerateId;
     this.threadLocks = new PostgresThreadLocks(
@@ -74,7 +67,7 @@ export class PostgresStore<TContext = unknown> implements Store<TContext> {
 
   /** True on a PostgreSQL server (`fromPgPool`), false on an embedded PGlite (one process only). */
   get sharedAcrossProcesses(): boolean {
-    return this.#driver.sharedAcrossProcesses === true;
+    return this.#database.sharedAcrossProcesses;
   }
 
   /**
@@ -83,16 +76,11 @@ export class PostgresStore<TContext = unknown> implements Store<TContext> {
    * next call tries again.
    */
   migrate(): Promise<number> {
-    this.#ready ??= migrate(this.#driver, this.#tables).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
+    return this.#database.migrate();
   }
 
-  async #db(): Promise<SqlDriver> {
-    await this.migrate();
-    return this.#driver;
+  #db(): Promise<SqlDriver> {
+    return this.#database.ready();
   }
 
   #ownerOf(context: TContext): string {
