@@ -1,20 +1,12 @@
 import * as fc from "fast-check";
 import { BehaviorSubject, Subject, VirtualTimeScheduler } from "rxjs";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
 import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import { ownString } from "../../operators/internal/ownString";
+import { collectGarbage } from "../helpers/collectGarbage";
 import { d } from "../helpers/textDeltaEvents";
-
-/** V8's `gc()`, exposed for this process (Jest does not pass --expose-gc). */
-function collectGarbage(): void {
-  setFlagsFromString("--expose-gc");
-  (runInNewContext("gc") as () => void)();
-  (runInNewContext("gc") as () => void)();
-}
 
 const DELTAS = 200;
 const TEXT_LENGTH = 20_000;
