@@ -13,7 +13,7 @@ const LIBRARY_FOLDERS = ["lib", "operators", "widgets"].map(
  * Node's own unref'd timers (the HTTP date cache, socket time-outs) are not
  * counted: they do not keep a process alive and are not ours to release.
  */
-export function watchLibraryTimers(): { pending(): string[]; stop(): void } {
+export function watchLibraryTimers(): { pending(): Promise<string[]>; stop(): void } {
   const pending = new Map<number, string>();
   const hook = createHook({
     init(asyncId, type) {
@@ -32,5 +32,12 @@ export function watchLibraryTimers(): { pending(): string[]; stop(): void } {
     },
   });
   hook.enable();
-  return { pending: () => [...pending.values()], stop: () => void hook.disable() };
+  return {
+    /** The stacks that made the timers still pending, after a turn of the event loop (Node reports cleared timers' ends then). */
+    pending: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return [...pending.values()];
+    },
+    stop: () => void hook.disable(),
+  };
 }

@@ -6,6 +6,7 @@ import type { ThreadMetadata } from "../../../../lib/events/threadItems";
 import { ChatKitServer } from "../../../../lib/server/ChatKitServer";
 import { LocalThreadLocks } from "../../../../lib/server/LocalThreadLocks";
 import { MemoryStore } from "../../../../lib/stores/MemoryStore";
+import { toFetchHandler } from "../../../../lib/server/toFetchHandler";
 import { toNodeHandler } from "../../../../lib/server/toNodeHandler";
 import { accumulateText } from "../../../../operators/accumulateText";
 import { renderTemplate } from "../../../../operators/renderTemplate";
@@ -20,9 +21,9 @@ import { JSON_HEADERS, send, serve } from "./httpTestKit";
 
 /**
  * A server that has served many streams is back where it started once
- * their threads are deleted: no timer, socket or subscription of a stream
+ * their threads are deleted: no lock, timer or subscription of a stream
  * outlives it, whether it finished, the client left in the middle, or the
- * handler failed. A leak of one stream's pipeline (its widget, text and
+ * handler failed, through either adapter. A leak of one stream's pipeline (its widget, text and
  * closures, several kB) times the streams run here is far above the bound.
  */
 
@@ -86,43 +87,103 @@ function streamingServer(threadLocks: LocalThreadLocks): ChatKitServer<undefined
   });
 }
 
-/**
- * One stream over its own connection: reads it to the end, or (the client
- * leaving) closes the connection at the first widget update. Resolves with
- * the thread's id and the events read.
- */
-function stream(port: number, ending: Ending): Promise<{ threadId: string; events: ThreadStreamEvent[] }> {
-  return new Promise((resolve, reject) => {
-    const events: ThreadStreamEvent[] = [];
-    let threadId = "";
-    const req = request(
-      { host: "127.0.0.1", port, path: "/chatkit", method: "POST", headers: JSON_HEADERS, agent: false },
-      (res) => {
-        let buffer = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          buffer += chunk;
-          for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (frame.startsWith(":")) continue; // a heartbeat
-            const event = parseFrame(frame);
-            events.push(event);
-            if (event.type === "thread.created") threadId = event.thread.id;
-            if (ending === "client leaves" && event.type === "thread.item.updated") {
-              req.destroy();
-              resolve({ threadId, events });
-              return;
-            }
-          }
-        });
-        res.on("end", () => resolve({ threadId, events }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", (error) => (ending === "client leaves" ? undefined : reject(error)));
-    req.end(JSON.stringify({ type: "threads.create", params: { input: input(ending) } }));
-  });
+/** One stream's thread and the type of the last event the client read. */
+interface StreamSeen {
+  readonly threadId: string;
+  readonly lastType: string;
+}
+
+/** How a test reaches the server: one adapter, driven as its clients drive it. */
+interface Client {
+  /** One stream, read to its end, or (the client leaving) dropped at the first widget update. */
+  stream(ending: Ending): Promise<StreamSeen>;
+  /** Sends one non-streaming request; resolves with the status. */
+  post(body: string): Promise<number>;
+}
+
+/** Follows SSE frames as they come, telling `onEvent` each event (heartbeats skipped). */
+function frameReader(onEvent: (event: ThreadStreamEvent) => void): (chunk: string) => void {
+  let buffer = "";
+  return (chunk) => {
+    buffer += chunk;
+    for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (!frame.startsWith(":")) onEvent(parseFrame(frame));
+    }
+  };
+}
+
+const createBody = (ending: Ending): string =>
+  JSON.stringify({ type: "threads.create", params: { input: input(ending) } });
+
+/** `toNodeHandler` on 127.0.0.1, each stream on a connection of its own, closed to leave. */
+function nodeClient(port: number): Client {
+  return {
+    stream: (ending) =>
+      new Promise((resolve, reject) => {
+        let threadId = "";
+        let lastType = "nothing";
+        const req = request(
+          { host: "127.0.0.1", port, path: "/chatkit", method: "POST", headers: JSON_HEADERS, agent: false },
+          (res) => {
+            res.setEncoding("utf8");
+            res.on(
+              "data",
+              frameReader((event) => {
+                lastType = event.type;
+                if (event.type === "thread.created") threadId = event.thread.id;
+                if (ending === "client leaves" && event.type === "thread.item.updated" && !req.destroyed) {
+                  req.destroy();
+                  resolve({ threadId, lastType });
+                }
+              }),
+            );
+            res.on("end", () => resolve({ threadId, lastType }));
+            res.on("error", reject);
+          },
+        );
+        req.on("error", (error) => (ending === "client leaves" ? undefined : reject(error)));
+        req.end(createBody(ending));
+      }),
+    post: async (body) => (await send(port, { headers: JSON_HEADERS, body })).status,
+  };
+}
+
+/** `toFetchHandler` called as a runtime calls it; a client leaving cancels the body, as the runtime does. */
+function fetchClient(handle: (request: Request) => Promise<Response>): Client {
+  const call = (body: string): Promise<Response> =>
+    handle(new Request("http://127.0.0.1/chatkit", { method: "POST", headers: JSON_HEADERS, body }));
+  return {
+    stream: async (ending) => {
+      const response = await call(createBody(ending));
+      if (response.body === null) throw new Error("a stream without a body");
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let threadId = "";
+      let lastType = "nothing";
+      let leaving = false;
+      const read = frameReader((event) => {
+        lastType = event.type;
+        if (event.type === "thread.created") threadId = event.thread.id;
+        if (ending === "client leaves" && event.type === "thread.item.updated") leaving = true;
+      });
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        read(value);
+        if (leaving) {
+          await reader.cancel();
+          break;
+        }
+      }
+      return { threadId, lastType };
+    },
+    post: async (body) => {
+      const response = await call(body);
+      await response.arrayBuffer();
+      return response.status;
+    },
+  };
 }
 
 /**
@@ -130,65 +191,90 @@ function stream(port: number, ending: Ending): Promise<{ threadId: string; event
  * then deletes their threads. Keeps only each stream's last event type (by
  * ending), so the test itself holds nothing that could hide a leak.
  */
-async function serveStreams(port: number, count: number): Promise<Map<Ending, string[]>> {
+async function serveStreams(client: Client, count: number): Promise<Map<Ending, string[]>> {
   const byEnding = new Map<Ending, string[]>(ENDINGS.map((ending) => [ending, []]));
   const threadIds: string[] = [];
   for (let first = 0; first < count; first += AT_ONCE) {
     const batch = Array.from({ length: Math.min(AT_ONCE, count - first) }, (_, k) => {
       const ending = ENDINGS[(first + k) % ENDINGS.length] ?? "finishes";
-      return stream(port, ending).then(({ threadId, events }) => {
+      return client.stream(ending).then(({ threadId, lastType }) => {
         threadIds.push(threadId);
-        byEnding.get(ending)?.push(events.at(-1)?.type ?? "nothing");
+        byEnding.get(ending)?.push(lastType);
       });
     });
     await Promise.all(batch);
   }
   for (const threadId of threadIds) {
     // A left stream's turn may still be closing its items: the delete waits for the thread (or retries).
+    const body = JSON.stringify({ type: "threads.delete", params: { thread_id: threadId } });
     for (let attempt = 0; ; attempt++) {
-      const answer = await send(port, {
-        headers: JSON_HEADERS,
-        body: JSON.stringify({ type: "threads.delete", params: { thread_id: threadId } }),
-      });
-      if (answer.status === 200) break;
-      if (attempt === 50) throw new Error(`threads.delete ${threadId}: ${answer.status} ${answer.body}`);
+      const status = await client.post(body);
+      if (status === 200) break;
+      if (attempt === 50) throw new Error(`threads.delete ${threadId}: ${status}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
   return byEnding;
 }
 
+/**
+ * Warms up, then serves one measured phase of streams through `client` and
+ * checks what is left: thread locks, the library's timers, the heap.
+ */
+async function expectNothingLeftBehind(
+  server: ChatKitServer<undefined>,
+  locks: LocalThreadLocks,
+  client: Client,
+) {
+  const timers = watchLibraryTimers();
+  try {
+    for (let warmUp = 0; warmUp < WARM_UP_PHASES; warmUp++) await serveStreams(client, STREAMS);
+    await server.idle();
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+
+    const served = await serveStreams(client, STREAMS);
+    await server.idle();
+    collectGarbage();
+
+    // Each ending happened as intended, so each was exercised.
+    expect(served.get("finishes")).toEqual(Array(STREAMS / 3).fill("thread.item.done"));
+    expect(served.get("client leaves")).toEqual(Array(STREAMS / 3).fill("thread.item.updated"));
+    expect(served.get("handler fails")).toEqual(Array(STREAMS / 3).fill("error"));
+
+    expect(locks.held).toBe(0);
+    const pending = await timers.pending();
+    expect({ pendingTimers: pending.length, first: pending[0] }).toEqual({
+      pendingTimers: 0,
+      first: undefined,
+    });
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_SLACK_BYTES);
+  } finally {
+    timers.stop();
+  }
+}
+
 describe("a long-running server returns to where it started", () => {
-  it(`after ${STREAMS} streams (finished, left by the client, failed) and their threads deleted: no lock, timer or heap left behind`, async () => {
+  const title = `after ${STREAMS} streams (finished, left by the client, failed) and their threads deleted: no lock, timer or heap left behind`;
+
+  it(`toNodeHandler over HTTP: ${title}`, async () => {
     const locks = new LocalThreadLocks();
     const server = streamingServer(locks);
     const http = await serve(toNodeHandler(server, undefined, { onError: () => undefined }));
-    const timers = watchLibraryTimers();
     try {
-      for (let warmUp = 0; warmUp < WARM_UP_PHASES; warmUp++) await serveStreams(http.port, STREAMS);
-      await server.idle();
-      collectGarbage();
-      const heapBefore = process.memoryUsage().heapUsed;
-
-      const served = await serveStreams(http.port, STREAMS);
-      await server.idle();
-      collectGarbage();
-
-      // Each ending happened as intended, so each was exercised.
-      expect(served.get("finishes")).toEqual(Array(STREAMS / 3).fill("thread.item.done"));
-      expect(served.get("client leaves")).toEqual(Array(STREAMS / 3).fill("thread.item.updated"));
-      expect(served.get("handler fails")).toEqual(Array(STREAMS / 3).fill("error"));
-
-      expect(locks.held).toBe(0);
-      const pending = timers.pending();
-      expect({ pendingTimers: pending.length, first: pending[0] }).toEqual({
-        pendingTimers: 0,
-        first: undefined,
-      });
-      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_SLACK_BYTES);
+      await expectNothingLeftBehind(server, locks, nodeClient(http.port));
     } finally {
-      timers.stop();
       await http.close();
     }
+  }, 120_000);
+
+  it(`toFetchHandler: ${title}`, async () => {
+    const locks = new LocalThreadLocks();
+    const server = streamingServer(locks);
+    await expectNothingLeftBehind(
+      server,
+      locks,
+      fetchClient(toFetchHandler(server, undefined, { onError: () => undefined })),
+    );
   }, 120_000);
 });
