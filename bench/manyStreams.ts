@@ -207,8 +207,11 @@ export async function runManyStreams(config: ManyStreamsConfig): Promise<BenchRe
     lastArrivalMs: lastArrival,
     /** The most streams producing tokens at the same time: S only if setting streams up kept pace. */
     peakConcurrentStreams: peakConcurrency(spans),
-    /** How late tokens left the model (ticks + event-loop lag): the part of the delay before the pipeline. */
-    p99ModelLagMs: percentile(Float64Array.from(server.lags).sort(), 99),
+    /**
+     * How late tokens left the model (ticks + event-loop lag): the part of the delay before the pipeline.
+     * From the server's LagHistogram: at most 0.1 ms or 0.8% above the exact p99.
+     */
+    p99ModelLagMs: server.lags.percentile(99),
   };
   const correct = metrics.lostChars === 0 && inexact === 0 && missing === 0;
   const cpu =
