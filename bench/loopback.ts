@@ -56,17 +56,18 @@ export async function close(http: Server): Promise<void> {
 
 /**
  * Runs `script` (a bench client, TypeScript run by tsx) in a child
- * process. Once it has loaded (it sends `"ready"`), calls `onStart` and
- * sends it `request`; resolves with its one reply. So the client's start-up
- * is not in the server's figures.
+ * process, with `args`. Once it has loaded (it sends `"ready"`), calls
+ * `onStart` and sends it `request`; resolves with its one reply. So the
+ * client's start-up is not in the server's figures.
  */
 export function runClient<TRequest, TReply>(
   script: string,
   request: TRequest,
   onStart: () => void,
+  args: readonly string[] = [],
 ): Promise<TReply> {
   return new Promise((resolve, reject) => {
-    const child = forkBenchScript(script);
+    const child = forkBenchScript(script, process.env, args);
     let reply: { ok: TReply } | undefined;
     child.on("message", (message) => {
       if (message === "ready") {

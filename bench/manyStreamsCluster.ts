@@ -12,6 +12,7 @@ import cluster from "node:cluster";
 
 import { serveOnAllCores } from "../lib/server/cluster/serveOnAllCores";
 import { toNodeHandler } from "../lib/server/toNodeHandler";
+import { LagHistogram, type LagHistogramData } from "./LagHistogram";
 import { sampleMemory } from "./loopback";
 import { manyStreamsServer, openStore, type ManyStreamsConfig } from "./manyStreamsServer";
 
@@ -25,7 +26,8 @@ export interface ProcessReport {
   readonly peakHeapUsedBytes: number;
   /** `[threadId, index, tokens, startMs]` of every stream the process served. */
   readonly starts: readonly (readonly [string, number, number, number])[];
-  readonly lags: readonly number[];
+  /** How late the model's tokens left it in this process (a histogram: it does not grow with tokens). */
+  readonly lags: LagHistogramData;
 }
 
 export interface ClusterReport {
@@ -76,7 +78,7 @@ async function worker(): Promise<void> {
       process.on("message", (command: Command) => {
         if (command === "measure") {
           own.measure();
-          lags.length = 0; // the warm-up's
+          lags.reset(); // the warm-up's
         }
         if (command === "report") {
           const report: ProcessReport = {
@@ -84,7 +86,7 @@ async function worker(): Promise<void> {
             starts: [...starts].map(
               ([threadId, start]) => [threadId, start.index, start.tokens, start.startMs] as const,
             ),
-            lags,
+            lags: lags.toData(),
           };
           process.send?.(report);
         }
@@ -104,7 +106,7 @@ async function primary(): Promise<void> {
     reports.push(message);
     if (reports.length === config.workers) {
       process.send?.({
-        primary: { ...own.report(), starts: [], lags: [] },
+        primary: { ...own.report(), starts: [], lags: new LagHistogram().toData() },
         workers: reports,
       } satisfies ClusterReport);
     }

@@ -7,6 +7,7 @@
  */
 import { once } from "node:events";
 
+import { LagHistogram } from "./LagHistogram";
 import { close, forkBenchScript, listen, sampleMemory } from "./loopback";
 import type { ClusterReport, ProcessReport } from "./manyStreamsCluster";
 import {
@@ -30,7 +31,8 @@ export interface ServerFigures {
   /** How much the server processes' RSS grew from the start of the run to their peaks, summed. */
   readonly rssGrowthBytes: number;
   readonly starts: ReadonlyMap<string, StreamStart>;
-  readonly lags: readonly number[];
+  /** How late the model's tokens left it, every server process's. */
+  readonly lags: LagHistogram;
 }
 
 export interface ServedRun {
@@ -56,7 +58,7 @@ export async function serveInProcess(config: ManyStreamsConfig): Promise<ServedR
   return {
     port,
     begin: () => {
-      lags.length = 0; // the warm-up's
+      lags.reset(); // the warm-up's
       rssBefore = process.memoryUsage().rss;
       cpu = process.cpuUsage();
       stopSampling = sampleMemory();
@@ -130,6 +132,8 @@ export async function serveOnCluster(config: ManyStreamsConfig): Promise<ServedR
       const { primary, workers } = await reply;
       const all: ProcessReport[] = [primary, ...workers];
       const starts = new Map<string, StreamStart>();
+      const lags = new LagHistogram();
+      for (const worker of workers) lags.add(worker.lags);
       for (const worker of workers)
         for (const [threadId, index, tokens, startMs] of worker.starts)
           starts.set(threadId, { index, tokens, startMs });
@@ -140,7 +144,7 @@ export async function serveOnCluster(config: ManyStreamsConfig): Promise<ServedR
         peakHeapUsedBytes: Math.max(...all.map((each) => each.peakHeapUsedBytes)),
         rssGrowthBytes: workers.reduce((sum, each) => sum + each.peakRssBytes - each.rssBeforeBytes, 0),
         starts,
-        lags: workers.flatMap((each) => each.lags),
+        lags,
       };
     },
     close: async () => {

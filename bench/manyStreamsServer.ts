@@ -18,6 +18,7 @@ import { accumulateText } from "../operators/accumulateText";
 import { renderTemplate } from "../operators/renderTemplate";
 import { throttleTextDeltas } from "../operators/throttleTextDeltas";
 import { toThreadEvents } from "../operators/toThreadEvents";
+import { LagHistogram } from "./LagHistogram";
 import { epochMs, userText } from "./loopback";
 import { parseStreamMessage, streamCard, type CardData } from "./manyStreamsCard";
 import { loadChannelMessage, loremTokens } from "./streaming";
@@ -67,7 +68,7 @@ export interface ManyStreamsServer {
   readonly server: ChatKitServer<undefined>;
   readonly starts: Map<string, StreamStart>;
   /** How late each token left the model (tick granularity plus event-loop lag), in ms. */
-  readonly lags: number[];
+  readonly lags: LagHistogram;
 }
 
 /**
@@ -116,7 +117,7 @@ export async function dropSchema(schema: string): Promise<void> {
 export function manyStreamsServer(config: ManyStreamsConfig, store: Store<undefined>): ManyStreamsServer {
   const template = loadChannelMessage();
   const starts = new Map<string, StreamStart>();
-  const lags: number[] = [];
+  const lags = new LagHistogram();
   const periodMs = 1000 / config.tokensPerSecond;
   const sharedTicker = interval(periodMs).pipe(share());
   const ticks = (): Observable<number> => (config.ticker === "shared" ? sharedTicker : interval(periodMs));
@@ -136,7 +137,7 @@ export function manyStreamsServer(config: ManyStreamsConfig, store: Store<undefi
         const now = epochMs();
         const due = Math.min(tokens.length, Math.floor((now - start) / periodMs));
         while (sent < due && !subscriber.closed) {
-          lags.push(now - (start + (sent + 1) * periodMs));
+          lags.record(now - (start + (sent + 1) * periodMs));
           subscriber.next(tokens[sent++] ?? "");
         }
         if (sent === tokens.length) subscriber.complete();
