@@ -12,7 +12,6 @@ import cluster from "node:cluster";
 
 import { serveOnAllCores } from "../lib/server/cluster/serveOnAllCores";
 import { toNodeHandler } from "../lib/server/toNodeHandler";
-import { LagHistogram, type LagHistogramData } from "./LagHistogram";
 import { sampleMemory } from "./loopback";
 import { manyStreamsServer, openStore, type ManyStreamsConfig } from "./manyStreamsServer";
 
@@ -26,8 +25,8 @@ export interface ProcessReport {
   readonly peakHeapUsedBytes: number;
   /** `[threadId, index, tokens, startMs]` of every stream the process served. */
   readonly starts: readonly (readonly [string, number, number, number])[];
-  /** How late the model's tokens left it in this process (a histogram: it does not grow with tokens). */
-  readonly lags: LagHistogramData;
+  /** The p99 of how late the model's tokens left it in this process, in ms. */
+  readonly p99ModelLagMs: number;
 }
 
 export interface ClusterReport {
@@ -41,7 +40,7 @@ const config = JSON.parse(process.env["W4_CONFIG"] ?? "{}") as ManyStreamsConfig
 const schema = process.env["W4_SCHEMA"] ?? "public";
 
 /** Counts this process's CPU and memory from `measure` on; `report` says what it used. */
-function meter(): { measure: () => void; report: () => Omit<ProcessReport, "starts" | "lags"> } {
+function meter(): { measure: () => void; report: () => Omit<ProcessReport, "starts" | "p99ModelLagMs"> } {
   let cpu = process.cpuUsage();
   let rssBeforeBytes = process.memoryUsage().rss;
   let stopSampling = sampleMemory();
@@ -86,7 +85,7 @@ async function worker(): Promise<void> {
             starts: [...starts].map(
               ([threadId, start]) => [threadId, start.index, start.tokens, start.startMs] as const,
             ),
-            lags: lags.toData(),
+            p99ModelLagMs: lags.percentile(99) / 1e3,
           };
           process.send?.(report);
         }
@@ -106,7 +105,7 @@ async function primary(): Promise<void> {
     reports.push(message);
     if (reports.length === config.workers) {
       process.send?.({
-        primary: { ...own.report(), starts: [], lags: new LagHistogram().toData() },
+        primary: { ...own.report(), starts: [], p99ModelLagMs: Number.NaN }, // it serves no tokens
         workers: reports,
       } satisfies ClusterReport);
     }
