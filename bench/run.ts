@@ -62,7 +62,8 @@ function inChildProcess(name: string): Promise<BenchResult[]> {
 /**
  * `npm run bench [-- name...]`: runs every workload (or the ones named),
  * prints a table as each finishes and writes the results to
- * bench/results.json (a partial run replaces only its workloads' results).
+ * bench/results.json (a partial run replaces only the cases it measured:
+ * several runs share a workload, as `many-streams-cluster` shares W4's).
  */
 async function main(names: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !(name in WORKLOADS));
@@ -80,8 +81,8 @@ async function main(names: readonly string[]): Promise<void> {
   }
   const machine = `${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, node ${process.version}`;
   const file = repoPath("bench", "results.json");
-  const fresh = new Set(results.map((result) => result.workload));
-  const kept = names.length > 0 ? previousResults(file).filter((result) => !fresh.has(result.workload)) : [];
+  const fresh = new Set(results.map(caseKey));
+  const kept = names.length > 0 ? previousResults(file).filter((result) => !fresh.has(caseKey(result))) : [];
   writeFileSync(
     file,
     `${JSON.stringify({ date: new Date().toISOString(), machine, results: [...kept, ...results] }, null, 2)}\n`,
@@ -89,7 +90,12 @@ async function main(names: readonly string[]): Promise<void> {
   console.log(`${machine}; written to bench/results.json`);
 }
 
-/** The results a previous run wrote, so that running a few workloads replaces only theirs. */
+/** What names one measured case across runs: its workload and its name. */
+function caseKey(result: BenchResult): string {
+  return `${result.workload}\u0000${result.name}`;
+}
+
+/** The results a previous run wrote, so that running a few workloads replaces only their cases. */
 function previousResults(file: string): BenchResult[] {
   if (!existsSync(file)) return [];
   const previous = JSON.parse(readFileSync(file, "utf8")) as { results?: BenchResult[] };
