@@ -100,10 +100,10 @@ function caseName(config: ManyStreamsConfig): string {
  * up for a while, not its first minutes of compiling the template and
  * tiering up the JIT. For S streams, one run of up to 100 streams of the
  * case's tokens over its stagger (a whole S = 100 run); for the fast
- * stream, {@link FAST_WARM_UPS} runs of it one after another: its cost per token falls over the
- * first few streams a server serves, not with the tokens of one (after one
- * stream of 2000 or 20 000 tokens: 28.9 µs per token; after 4 streams
- * 15.3, after 8 13.5).
+ * stream, {@link FAST_WARM_UPS} runs of it one after another: its cost per
+ * token falls over the first few streams a server serves, not with the
+ * tokens of one (after one stream of 2000 or 20 000 tokens: 28.9 µs per
+ * token; after 4 streams 15.3, after 8 13.5).
  */
 function warmUpRequests(config: ManyStreamsConfig, port: number): ManyStreamsRequest[] {
   if (config.framePerToken) {
