@@ -23,8 +23,9 @@ import { JSON_HEADERS, send, serve } from "./httpTestKit";
  * A server that has served many streams is back where it started once
  * their threads are deleted: no lock, timer or subscription of a stream
  * outlives it, whether it finished, the client left in the middle, or the
- * handler failed, through either adapter. A leak of one stream's pipeline (its widget, text and
- * closures, several kB) times the streams run here is far above the bound.
+ * handler failed, through either adapter. A leak of one stream's pipeline
+ * (its widget, text and closures, several kB) times the streams run here
+ * is far above the bound.
  */
 
 /** Tokens per stream, each about 100 characters: a finished message of 4 kB, a card of about 5. */
@@ -33,9 +34,9 @@ const TOKEN_PADDING = " lorem ipsum dolor sit amet,".repeat(3);
 /**
  * Streams per phase. The first phases warm up: V8 compiles and keeps
  * feedback through the first thousand streams or so, 1.5–2 MB here, in
- * steps. The last is measured: without a leak it moves the heap by
- * -0.5 to +0.7 MB (Jest, 2 cores under load), where a stream's pipeline
- * kept alive (its text, card and events, 10 kB or more) would be 3.6 MB.
+ * steps. The last is measured: without a leak it moved the heap by
+ * 0.6–1.1 MB (three runs in Jest), where a stream's pipeline kept alive
+ * (its text, card and events, 10 kB or more) would be 3.6 MB or more.
  * Leaks smaller than that (an entry in a table) are what `locks.held` and
  * the timers check for.
  */
