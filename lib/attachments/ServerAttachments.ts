@@ -1,10 +1,11 @@
 import type { Attachment, ThreadItem } from "../events/threadItems";
 import { defaultGenerateId } from "../ids";
-import { ChatKitRequestError, StoreNotFoundError, ThreadBusyError } from "../errors";
+import { ChatKitRequestError, StoreNotFoundError } from "../errors";
 import { quoteExcerpt } from "../excerpt";
 import { ownerOf } from "../stores/ownerOf";
 import type { Store } from "../server/Store";
 import type { ThreadLocks } from "../server/ThreadLocks";
+import { whileHeld } from "../server/whileHeld";
 import type { AttachmentRecord } from "./AttachmentRecord";
 import {
   isAllowedMimeType,
@@ -181,24 +182,20 @@ export class ServerAttachments<TContext> {
    * Runs `change` while this server's locks hold `attachmentId`; waiting
    * longer than the server's `threadBusyWaitMs` is a 409 naming `field`.
    */
-  async #holding<T>(attachmentId: string, field: string, change: () => Promise<T>): Promise<T> {
-    let release: () => Promise<void>;
-    try {
-      release = await this.#locks.locks.acquire(attachmentId, { waitMs: this.#locks.waitMs });
-    } catch (error) {
-      if (!(error instanceof ThreadBusyError)) throw error;
-      throw requestError(
-        409,
-        "attachment_busy",
-        field,
-        `attachment ${quoteExcerpt(attachmentId)} is busy with another upload or delete; try again`,
-      );
-    }
-    try {
-      return await change();
-    } finally {
-      await release();
-    }
+  #holding<T>(attachmentId: string, field: string, change: () => Promise<T>): Promise<T> {
+    return whileHeld(
+      this.#locks.locks,
+      attachmentId,
+      { waitMs: this.#locks.waitMs },
+      () =>
+        requestError(
+          409,
+          "attachment_busy",
+          field,
+          `attachment ${quoteExcerpt(attachmentId)} is busy with another upload or delete; try again`,
+        ),
+      change,
+    );
   }
 
   async #load(attachmentId: string, context: TContext, field: string): Promise<AttachmentRecord> {

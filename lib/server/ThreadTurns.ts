@@ -1,8 +1,9 @@
 import type { Observable } from "rxjs";
 
-import { ChatKitRequestError, ThreadBusyError } from "../errors";
+import { ChatKitRequestError } from "../errors";
 import { holdingThread, type ThreadTurn } from "./holdingThread";
-import type { ReleaseThread, ThreadLocks } from "./ThreadLocks";
+import type { ThreadLocks } from "./ThreadLocks";
+import { whileHeld } from "./whileHeld";
 
 /**
  * How one server's requests take turns on their threads (see
@@ -43,24 +44,20 @@ export class ThreadTurns {
   }
 
   /** Runs `write` while the thread is held; a thread busy for too long is a 409. */
-  async write<T>(threadId: string, signal: AbortSignal | undefined, write: () => Promise<T>): Promise<T> {
-    let release: ReleaseThread;
-    try {
-      release = await this.locks.acquire(threadId, { waitMs: this.waitMs, signal });
-    } catch (error) {
-      if (!(error instanceof ThreadBusyError)) throw error;
-      throw new ChatKitRequestError({
-        status: 409,
-        code: "thread_busy",
-        field: "params.thread_id",
-        message: `params.thread_id: ${error.message}; try again when it has finished`,
-      });
-    }
-    try {
-      return await write();
-    } finally {
-      await release();
-    }
+  write<T>(threadId: string, signal: AbortSignal | undefined, write: () => Promise<T>): Promise<T> {
+    return whileHeld(
+      this.locks,
+      threadId,
+      { waitMs: this.waitMs, signal },
+      (busy) =>
+        new ChatKitRequestError({
+          status: 409,
+          code: "thread_busy",
+          field: "params.thread_id",
+          message: `params.thread_id: ${busy.message}; try again when it has finished`,
+        }),
+      write,
+    );
   }
 
   /** Resolves once every thread is given back, each cancelled stream's clean-up done. */
