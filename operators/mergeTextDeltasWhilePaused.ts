@@ -3,7 +3,7 @@ import type { MonoTypeOperatorFunction } from "rxjs";
 
 import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 import { Outbox } from "./internal/Outbox";
-import { isTextDelta, PendingDeltas, textTarget } from "./internal/PendingDeltas";
+import { isTextDelta, PendingDeltas } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /**
@@ -117,7 +117,7 @@ export function mergeTextDeltasWhilePaused(
             if (held.isEnding) return;
             try {
               if (isTextDelta(event) && (isPaused || !pending.isEmpty)) {
-                pending.add(event, textTarget(event) as string);
+                pending.add(event);
               } else {
                 // Not paused and no text pending: nothing to merge with, so it
                 // joins the queue as it is (the queue is usually empty).

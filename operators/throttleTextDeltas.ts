@@ -3,7 +3,7 @@ import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from "rxjs
 
 import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 import { Outbox } from "./internal/Outbox";
-import { isTextDelta, PendingDeltas, textTarget, type TextDeltaEvent } from "./internal/PendingDeltas";
+import { isTextDelta, PendingDeltas, type TextDeltaEvent } from "./internal/PendingDeltas";
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 
 /** Options of {@link throttleTextDeltas}. */
@@ -200,7 +200,7 @@ export function throttleTextDeltas(
           }
           // Sent now with nothing pending, the delta goes as it is: nothing to merge it with.
           if (sendNow && pending.isEmpty) return flush(event);
-          pending.add(event as TextDeltaEvent, textTarget(event) as string);
+          pending.add(event as TextDeltaEvent);
           if (sendNow) flush();
           else holdInWindow();
         },

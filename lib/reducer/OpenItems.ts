@@ -1,4 +1,4 @@
-import { PendingDeltas, textTarget, type TextDeltaEvent } from "../../operators/internal/PendingDeltas";
+import { isTextDelta, PendingDeltas, type TextDeltaEvent } from "../../operators/internal/PendingDeltas";
 import type { ThreadItemDoneEvent, ThreadItemUpdatedEvent, ThreadStreamEvent } from "../events/threadEvents";
 import type { ThreadItem } from "../events/threadItems";
 import { applyThreadEvent } from "./applyThreadEvent";
@@ -85,18 +85,18 @@ export class OpenItems {
   update(event: ThreadItemUpdatedEvent): boolean {
     const id = event.item_id;
     if (!this.items.has(id)) return false;
-    let target: string | undefined;
+    let isText: boolean;
     try {
-      target = textTarget(event);
+      isText = isTextDelta(event);
     } catch (error: unknown) {
       // An update that is not an object: nothing can apply it.
       this.onDroppedUpdate(error, event);
       return true;
     }
-    if (target !== undefined) {
+    if (isText) {
       let held = this.heldText.get(id);
       if (held === undefined) this.heldText.set(id, (held = new PendingDeltas()));
-      held.add(event as TextDeltaEvent, target);
+      held.add(event as TextDeltaEvent);
       return true;
     }
     this.items.set(id, this.apply(this.get(id) as ThreadItem, event));

@@ -17,9 +17,10 @@ type MessageTextDelta = Extract<ThreadItemUpdate, { type: "assistant_message.con
 export type TextDeltaEvent = ThreadItemUpdatedEvent & { readonly update: WidgetTextDelta | MessageTextDelta };
 
 /**
- * Whether `event` is a text delta ({@link textTarget} is a string), without
- * making its key: what an operator passing text straight through needs.
- * Throws on a malformed event as `textTarget` does.
+ * Whether `event` is a text delta (a widget's streaming text or an
+ * assistant message's content part growing), which {@link PendingDeltas}
+ * can hold and merge. Throws on a malformed event (`null`, an update that
+ * is not an object, a delta without an item id).
  */
 export function isTextDelta(event: ThreadStreamEvent): event is TextDeltaEvent {
   if (event.type !== "thread.item.updated") return false;
@@ -27,29 +28,21 @@ export function isTextDelta(event: ThreadStreamEvent): event is TextDeltaEvent {
   if (type !== "widget.streaming_text.value_delta" && type !== "assistant_message.content_part.text_delta") {
     return false;
   }
-  // A delta without an item id is malformed: this throws where `textTarget` does.
+  // A delta without an item id is malformed: throw here, not when it is merged.
   void event.item_id.length;
   return true;
 }
 
 /**
- * What a text delta appends to, as a map key, or `undefined` for any other
- * event: the component of a widget item, or the content part of an
- * assistant message. The item id is length-prefixed, so no two targets
- * share a key whatever their ids contain. Throws on a malformed event
- * (`null`, or an update that is not an object).
+ * What a text delta appends to, as a map key: the component of a widget
+ * item, or the content part of an assistant message. The item id is
+ * length-prefixed, so no two targets share a key whatever their ids contain.
  */
-export function textTarget(event: ThreadStreamEvent): string | undefined {
-  if (event.type !== "thread.item.updated") return undefined;
+function targetOf(event: TextDeltaEvent): string {
   const { item_id: itemId, update } = event;
-  switch (update.type) {
-    case "widget.streaming_text.value_delta":
-      return `${itemId.length}:${itemId}/component:${update.component_id}`;
-    case "assistant_message.content_part.text_delta":
-      return `${itemId.length}:${itemId}/content:${update.content_index}`;
-    default:
-      return undefined;
-  }
+  return update.type === "widget.streaming_text.value_delta"
+    ? `${itemId.length}:${itemId}/component:${update.component_id}`
+    : `${itemId.length}:${itemId}/content:${update.content_index}`;
 }
 
 /**
@@ -91,7 +84,8 @@ export class PendingDeltas {
     return this.entries.length === 0;
   }
 
-  add(event: TextDeltaEvent, target: string): void {
+  add(event: TextDeltaEvent): void {
+    const target = targetOf(event);
     const { update } = event;
     let entry = this.open.get(target);
     if (entry === undefined) {
