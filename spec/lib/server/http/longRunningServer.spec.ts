@@ -16,7 +16,7 @@ import { WidgetTemplate } from "../../../../widgets/template/WidgetTemplate";
 import { collectGarbage } from "../../../helpers/collectGarbage";
 import { watchLibraryTimers } from "../../../helpers/pendingTimers";
 import { input } from "../../../helpers/userInput";
-import { parseFrame } from "../sse";
+import { parseFrame, readEvents } from "../sse";
 import { JSON_HEADERS, send, serve } from "./httpTestKit";
 
 /**
@@ -158,25 +158,14 @@ function fetchClient(handle: (request: Request) => Promise<Response>): Client {
   return {
     stream: async (ending) => {
       const response = await call(createBody(ending));
-      if (response.body === null) throw new Error("a stream without a body");
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let threadId = "";
       let lastType = "nothing";
-      let leaving = false;
-      const read = frameReader((event) => {
+      await readEvents(response, (event) => {
         lastType = event.type;
         if (event.type === "thread.created") threadId = event.thread.id;
-        if (ending === "client leaves" && event.type === "thread.item.updated") leaving = true;
+        return ending === "client leaves" && event.type === "thread.item.updated" ? "stop" : undefined;
       });
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        read(value);
-        if (leaving) {
-          await reader.cancel();
-          break;
-        }
-      }
+      if (ending === "client leaves") await response.body?.cancel();
       return { threadId, lastType };
     },
     post: async (body) => {
@@ -206,14 +195,11 @@ async function serveStreams(client: Client, count: number): Promise<Map<Ending, 
     await Promise.all(batch);
   }
   for (const threadId of threadIds) {
-    // A left stream's turn may still be closing its items: the delete waits for the thread (or retries).
-    const body = JSON.stringify({ type: "threads.delete", params: { thread_id: threadId } });
-    for (let attempt = 0; ; attempt++) {
-      const status = await client.post(body);
-      if (status === 200) break;
-      if (attempt === 50) throw new Error(`threads.delete ${threadId}: ${status}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // A left stream's turn may still be closing its items: the delete waits for the thread.
+    const status = await client.post(
+      JSON.stringify({ type: "threads.delete", params: { thread_id: threadId } }),
+    );
+    if (status !== 200) throw new Error(`threads.delete ${threadId}: ${status}`);
   }
   return byEnding;
 }
