@@ -127,8 +127,13 @@ export function superviseWorkers(config: ResolvedClusterConfig): Promise<ServedP
             kill.unsubscribe();
             if (--left === 0) finish();
           });
-          if (worker.isConnected()) worker.send({ chatkitRxCluster: "stop" } satisfies ClusterMessage);
-          else worker.process.kill("SIGTERM");
+          if (worker.isConnected()) {
+            // A worker exiting on its own (it refused too) may close its channel as this goes out:
+            // the send then fails with EPIPE, which is harmless, since its exit is what we wait for.
+            worker.send({ chatkitRxCluster: "stop" } satisfies ClusterMessage, (error: Error | null) => {
+              if (error !== null && !worker.isDead()) worker.process.kill("SIGTERM");
+            });
+          } else worker.process.kill("SIGTERM");
         }
       }));
 
