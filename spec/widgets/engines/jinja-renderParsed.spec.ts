@@ -121,6 +121,32 @@ describe("JinjaTemplate.renderParsed", () => {
     }
   });
 
+  it("fills a stream's last skeleton again without running the template when only names that only fill slots changed", () => {
+    const template = compile(
+      '{"type":"Card","children":[{"type":"Text","value":{{ name | tojson }}},' +
+        '{"type":"Markdown","id":"m","value":{{ s | tojson }},"streaming":{{ streaming | tojson }}}]}',
+    );
+    const stream = template.streamRenderer();
+    /** Renders `{ name: "Ada", s, streaming }`; how often the renderer (the template, or the check before it) read its `name`. */
+    const render = (s: string, streaming = true): number => {
+      let reads = 0;
+      // `name` first, so the check reads it before it finds any change.
+      const data = Object.defineProperty({}, "name", { enumerable: true, get: () => (reads++, "Ada") });
+      Object.assign(data, { s, streaming });
+      const result = stream.renderParsed(data);
+      const read = reads;
+      expectSame(result, expected(template, { ...data }));
+      return read;
+    };
+    // The first long string learns the skeleton (the template reads `name`), then the check alone reads it.
+    expect(render(`${LONG}a`)).toBeGreaterThan(1);
+    expect(render(`${LONG}ab`)).toBe(1);
+    expect(render(`${LONG}abc`)).toBe(1);
+    // Anything else that changes runs the template again: another value, a short string.
+    expect(render(`${LONG}abcd`, false)).toBeGreaterThan(1);
+    expect(render("short", false)).toBeGreaterThan(1);
+  });
+
   it("says when the value holds no null, with a skeleton or without", () => {
     const template = compile('{"a":{{ s | tojson }},"b":{{ t | tojson }}}');
     const nullFree = (d: Record<string, unknown>) => {
@@ -221,6 +247,45 @@ describe("JinjaTemplate.renderParsed", () => {
           for (const d of [...calls, ...calls]) expectSame(compiled.renderParsed(d), expected(compiled, d));
         }),
         { numRuns: 200 },
+      );
+    });
+
+    it("holds for a stream renderer whose data streams in: one string growing, the rest mostly the same", () => {
+      /** A change from one call's data to the next: mostly text appended to `s`, sometimes anything else. */
+      const step = fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc.string({ unit: "binary", maxLength: 8 }).map((tail) => ({ append: tail })),
+        },
+        { weight: 1, arbitrary: text.map((t) => ({ t })) },
+        { weight: 1, arbitrary: text.map((s) => ({ s })) },
+        { weight: 1, arbitrary: fc.constant({ xs: [] as unknown[] }) },
+      );
+      // `xs` a string too (a loop goes over its characters): a stream can only skip the template
+      // when every other value is a primitive.
+      const streamData = fc.record({
+        s: text,
+        t: text,
+        xs: fc.oneof(text, fc.array(text, { maxLength: 2 })),
+      });
+      fc.assert(
+        fc.property(
+          template,
+          streamData,
+          fc.array(step, { minLength: 1, maxLength: 12 }),
+          (source, first, steps) => {
+            const compiled = compile(source);
+            const stream = compiled.streamRenderer();
+            let d: Record<string, unknown> = first;
+            expectSame(stream.renderParsed(d), expected(compiled, d));
+            for (const change of steps) {
+              d =
+                "append" in change ? { ...d, s: `${d["s"] as string}${change.append}` } : { ...d, ...change };
+              expectSame(stream.renderParsed(d), expected(compiled, d));
+            }
+          },
+        ),
+        { numRuns: 300 },
       );
     });
 

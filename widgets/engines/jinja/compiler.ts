@@ -292,11 +292,13 @@ function output(node: Statement, direct: boolean): Block {
   if (operandNode !== undefined) {
     const operand = expression(operandNode);
     if (!direct) return (frame) => toJson(operand(frame), null, 0, operandNode);
+    const operandView = view(operandNode);
+    const name = operandView.type === "Identifier" ? operandView.value : undefined;
     return (frame) => {
       const value = operand(frame);
       const { slots } = frame;
       return slots !== undefined && value instanceof StringValue && value.value.length > SLOT_MIN_LENGTH
-        ? fillSlot(slots, value.value)
+        ? fillSlot(slots, value.value, name)
         : toJson(value, null, 0, operandNode);
     };
   }

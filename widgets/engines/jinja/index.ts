@@ -27,6 +27,8 @@
  * `sourceMap.ts` (positions for errors), `slots.ts` (how `renderParsed`
  * skips escaping and parsing long strings, and reuses parsed skeletons),
  * `skeletonMemo.ts` (which skeletons a stream, or a one-off render, keeps),
+ * `slotOnlyNames.ts` (when a stream's next render is its last skeleton
+ * filled again, without running the template),
  * `valueBuilder.ts`, `valueAssembler.ts` and `jsonTokens.ts` (how
  * `renderParsed` builds a Studio template's value with no text at all) and
  * this file (compiling, errors).
@@ -89,6 +91,7 @@ import { CompileError, Instrumenter, missingAtFrameStart } from "./instrument";
 import { compileClosures } from "./compiler";
 import { fillSkeleton, skeletonOf, slotPrefix, type Skeleton, type Slots } from "./slots";
 import { LastSkeleton, RecentSkeletons, type SkeletonMemo } from "./skeletonMemo";
+import { slotOnlyNames } from "./slotOnlyNames";
 import { compileValueBuilder, type ValueBuild } from "./valueBuilder";
 import { SlotsServeBetter } from "./valueAssembler";
 
@@ -223,6 +226,8 @@ export class JinjaTemplate implements CompiledTemplate {
   readonly #recent = new RecentSkeletons(SKELETONS_KEPT);
   /** Builds `renderParsed`'s value without text, for a template that is JSON with `tojson` holes (see `valueBuilder.ts`). */
   readonly #buildValue: ValueBuild | undefined;
+  /** The data names that reach the output only through slots (see `slotOnlyNames.ts`); none when interpreted. */
+  readonly #slotOnly: ReadonlySet<string>;
 
   constructor(
     program: Program,
@@ -238,7 +243,9 @@ export class JinjaTemplate implements CompiledTemplate {
       this.valueStrategy =
         "build" in values ? { kind: "builder" } : { kind: "text", reason: values.notCompiled };
       this.#run = compiled.body;
+      this.#slotOnly = slotOnlyNames(program.body);
     } else {
+      this.#slotOnly = new Set();
       this.strategy = { kind: "interpreter", reason: compiled.notCompiled };
       this.valueStrategy = { kind: "text", reason: "the template is interpreted" };
       this.#buildValue = undefined;
@@ -277,7 +284,15 @@ export class JinjaTemplate implements CompiledTemplate {
     }
     try {
       if (this.strategy.kind === "interpreter") return parseRendered(this.#run(data));
-      const slots: Slots = { prefix: this.#slotPrefix, values: [] };
+      // A stream's memo keeps its last render, when some names only fill slots: data that changed only
+      // there (a message streaming in) fills the last skeleton again, without running the template.
+      const keepsRenders = this.#slotOnly.size > 0 && memo.refill !== undefined;
+      const refilled = keepsRenders ? memo.refill?.(data, this.#slotOnly) : undefined;
+      if (refilled !== undefined) {
+        const { skeleton, values } = refilled;
+        return { ok: true, value: fillSkeleton(skeleton, values), nullFree: skeleton.nullFree };
+      }
+      const slots: Slots = { prefix: this.#slotPrefix, values: [], names: keepsRenders ? [] : undefined };
       const text = this.#run(data, slots);
       if (slots.values.length === 0) {
         memo.prefersSlots = false;
@@ -290,6 +305,7 @@ export class JinjaTemplate implements CompiledTemplate {
       }
       // Without a skeleton, render again without slots: a JSON error then names a position in the real text.
       if (skeleton === null) return parseRendered(this.#run(data));
+      if (keepsRenders) memo.rememberRender?.(data, slots, skeleton);
       return { ok: true, value: fillSkeleton(skeleton, slots.values), nullFree: skeleton.nullFree };
     } catch (error) {
       throw this.translate(error);

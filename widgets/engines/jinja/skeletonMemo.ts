@@ -1,4 +1,5 @@
-import type { Skeleton } from "./slots";
+import { rendersSameText } from "./slotOnlyNames";
+import type { Skeleton, Slots } from "./slots";
 
 /**
  * Where `renderParsed` finds the skeleton (see `slots.ts`) of a text with
@@ -15,6 +16,28 @@ export interface SkeletonMemo {
    * `valueBuilder.ts`), whose widgets share nothing between builds.
    */
   prefersSlots: boolean;
+  /**
+   * The strings to fill the last render's skeleton with for `data`, when
+   * `data` renders the same text with slots (only slot-only names changed,
+   * see `slotOnlyNames.ts`), so the template need not run; `undefined`
+   * otherwise, or if this memo keeps no render (a shared memo does not).
+   */
+  refill?(data: Readonly<Record<string, unknown>>, slotOnly: ReadonlySet<string>): Refill | undefined;
+  /** Keeps `data`'s render, whose text has `skeleton`, for `refill`. */
+  rememberRender?(data: Readonly<Record<string, unknown>>, slots: Slots, skeleton: Skeleton): void;
+}
+
+/** What `SkeletonMemo.refill` gives: the skeleton to fill, and the strings of its slots. */
+export interface Refill {
+  readonly skeleton: Skeleton;
+  readonly values: readonly string[];
+}
+
+/** A stream's last render: its data, and the strings of its slots, updated by each refill. */
+interface KeptRender extends Refill {
+  data: Readonly<Record<string, unknown>>;
+  values: readonly string[];
+  readonly names: readonly (string | undefined)[];
 }
 
 /**
@@ -37,6 +60,26 @@ export class LastSkeleton implements SkeletonMemo {
   remember(text: string, skeleton: Skeleton | null): void {
     this.#text = text;
     this.#skeleton = skeleton;
+  }
+
+  #render: KeptRender | undefined;
+
+  refill(data: Readonly<Record<string, unknown>>, slotOnly: ReadonlySet<string>): Refill | undefined {
+    const last = this.#render;
+    if (last === undefined || !rendersSameText(last.data, data, slotOnly)) return undefined;
+    const { names } = last;
+    const values = last.values.slice();
+    for (let index = 0; index < values.length; index++) {
+      const name = names[index];
+      if (name !== undefined && slotOnly.has(name)) values[index] = data[name] as string;
+    }
+    last.data = data;
+    last.values = values;
+    return last;
+  }
+
+  rememberRender(data: Readonly<Record<string, unknown>>, slots: Slots, skeleton: Skeleton): void {
+    this.#render = { data, values: slots.values, names: slots.names ?? [], skeleton };
   }
 }
 

@@ -16,6 +16,13 @@ export interface Slots {
   /** The marker of slot `i` is `prefix + i + ">"`. */
   readonly prefix: string;
   readonly values: string[];
+  /**
+   * For each slot, the data name it printed (`{{ name | tojson }}`), or
+   * `undefined` for any other expression: a stream renderer fills a name
+   * that only reaches the text this way with its new string, without
+   * rendering (see `slotOnlyNames.ts`). Left out, nothing is recorded.
+   */
+  readonly names?: (string | undefined)[] | undefined;
 }
 
 /** Strings up to this length are printed as usual: a slot costs more than escaping a short string. */
@@ -25,9 +32,10 @@ export function slotPrefix(): string {
   return `<@chatkit-slot:${randomUUID()}:`;
 }
 
-/** The JSON text that stands for `text` in the output: the marker of a new slot holding it. */
-export function fillSlot(slots: Slots, text: string): string {
+/** The JSON text that stands for `text` in the output: the marker of a new slot holding it, printed from `name`. */
+export function fillSlot(slots: Slots, text: string, name: string | undefined): string {
   slots.values.push(text);
+  slots.names?.push(name);
   return `"${slots.prefix}${slots.values.length - 1}>"`;
 }
 
