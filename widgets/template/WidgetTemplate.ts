@@ -236,7 +236,11 @@ export class WidgetTemplate<TData = object> {
    * data. `renderTemplate` makes one per subscription; make one per stream
    * when building by hand (a generator yielding a card per token), and let
    * it go with the stream. `build` alone shares a small cache between all
-   * its callers, which more than a few concurrent streams outgrow.
+   * its callers, which more than a few concurrent streams outgrow. When the
+   * data changed only in long strings a Jinja template prints nowhere but
+   * whole with `tojson` (the message streaming in), and every other value
+   * is the same string, number, boolean or null, the build does not run the
+   * template at all: it puts the new strings into the last widget's shape.
    */
   streamBuilder(): { build(data: TData): WidgetRoot } {
     const renderer = this.#compiled.streamRenderer?.() ?? this.#compiled;

@@ -61,6 +61,31 @@ describe("WidgetTemplate.streamBuilder", () => {
   });
 });
 
+describe("WidgetTemplate.streamBuilder, with data that changed only in the streaming message", () => {
+  it("fills the last card with the new message, and builds the card again for any other change", () => {
+    const builder = card.streamBuilder();
+    const steps = [
+      cardData(1, `${LONG} a`),
+      cardData(1, `${LONG} a b`), // only the message grew: the last card, filled again
+      cardData(1, "short now"), // short strings are printed inline: built again
+      cardData(1, `${LONG} c`),
+      { ...cardData(1, `${LONG} c d`), streaming: false },
+    ];
+    for (const data of steps) expect(builder.build(data)).toEqual(card.build(data));
+  });
+
+  it("builds the card again when an object in the data changed inside, even the very same object", () => {
+    const builder = card.streamBuilder();
+    const reactions = [{ emoji: "👍", count: 1, mine: false }];
+    const data = (message: string) => ({ ...cardData(1, message), reactions });
+    builder.build(data(`${LONG} a`));
+    reactions[0]!.count = 2; // changed in place, as a caller may
+    const after = builder.build(data(`${LONG} a b`));
+    expect(after).toEqual(card.build(data(`${LONG} a b`)));
+    expect(JSON.stringify(after)).toContain("👍 2");
+  });
+});
+
 describe("renderTemplate with a WidgetTemplate", () => {
   it("reuses each subscription's own skeleton, for 1000 interleaved streams with distinct cards", () => {
     const streams = 1000;
