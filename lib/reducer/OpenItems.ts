@@ -18,7 +18,9 @@ export type DroppedUpdateHandler = (error: unknown, event: ThreadItemUpdatedEven
  * It's like folding the events with `applyThreadEvent`, but:
  * - lazy: text deltas are held merged per component (or content part), and
  *   applied only when an item's state is asked for or another kind of update
- *   needs it; a whole item (`added`, `done`, `replaced`) drops what is held.
+ *   needs it; a whole item (`added`, `done`, `replaced`), or a new root of a
+ *   widget item (`widget.root.updated`: a stream's last state that changes
+ *   more than text), drops what is held.
  *   Applying each token with immer as it came was about a tenth of a
  *   server's CPU with 1000 streams, and most items end with a `done` that
  *   carries their final state anyway;
@@ -99,6 +101,8 @@ export class OpenItems {
       held.add(event as TextDeltaEvent);
       return true;
     }
+    // A new root replaces a widget whole: the text held for the old one is moot, as under a whole item.
+    if (replacesWidget(this.items.get(id), event)) this.heldText.delete(id);
     this.items.set(id, this.apply(this.get(id) as ThreadItem, event));
     return true;
   }
@@ -151,4 +155,15 @@ export class OpenItems {
       return item;
     }
   }
+}
+
+/** Whether `event` puts a new root into `item`, a widget item, which it does whatever the old root held. */
+function replacesWidget(item: ThreadItem | undefined, event: ThreadItemUpdatedEvent): boolean {
+  const update: unknown = event.update;
+  return (
+    item?.type === "widget" &&
+    typeof update === "object" &&
+    update !== null &&
+    (update as { type?: unknown }).type === "widget.root.updated"
+  );
 }

@@ -40,6 +40,13 @@ const setA = (id: string, value: string): ThreadStreamEvent => ({
   },
 });
 
+/** The widget of `widget(id, a)`, put in whole with a root update. */
+const setRoot = (id: string, a: string): ThreadStreamEvent => ({
+  type: "thread.item.updated",
+  item_id: id,
+  update: { type: "widget.root.updated", widget: widget(id, a).widget },
+});
+
 /** An OpenItems that records what it dropped. */
 function tracker() {
   const dropped: { error: unknown; event: ThreadItemUpdatedEvent }[] = [];
@@ -131,6 +138,17 @@ describe("OpenItems", () => {
     expect(items.get("w1")).toEqual(widget("w1", "never"));
   });
 
+  it("drops the text held for a widget when a new root replaces it, never applying (or checking) it", () => {
+    const { items, dropped } = tracker();
+    items.observe(added(widget("w1", "a")));
+    items.observe(d("a", "bc"));
+    items.observe(d("nowhere", "!")); // would be reported, were it applied
+    items.observe(setRoot("w1", "final"));
+    items.observe(d("a", "!"));
+    expect(items.get("w1")).toEqual(widget("w1", "final!"));
+    expect(dropped).toEqual([]);
+  });
+
   it("applies held text before any other update of the same item", () => {
     const { items } = tracker();
     items.set(widget("w1", ""));
@@ -170,6 +188,7 @@ describe("OpenItems", () => {
         weight: 1,
         arbitrary: fc.tuple(item, fc.string({ maxLength: 2 })).map(([i, t]) => replaced(widget(i, t))),
       },
+      { weight: 1, arbitrary: fc.tuple(item, fc.string({ maxLength: 2 })).map(([i, t]) => setRoot(i, t)) },
     );
     fc.assert(
       fc.property(fc.array(event, { maxLength: 40 }), fc.integer({ min: 0, max: 40 }), (events, peekAt) => {
