@@ -102,7 +102,10 @@ export class OpenItems {
       return true;
     }
     // A new root replaces a widget whole: the text held for the old one is moot, as under a whole item.
-    if (replacesWidget(this.items.get(id), event)) this.heldText.delete(id);
+    // (`isTextDelta` has read `event.update.type` already: it threw if the update could not have one.)
+    if (this.items.get(id)?.type === "widget" && event.update.type === "widget.root.updated") {
+      this.heldText.delete(id);
+    }
     this.items.set(id, this.apply(this.get(id) as ThreadItem, event));
     return true;
   }
@@ -155,15 +158,4 @@ export class OpenItems {
       return item;
     }
   }
-}
-
-/** Whether `event` puts a new root into `item`, a widget item, which it does whatever the old root held. */
-function replacesWidget(item: ThreadItem | undefined, event: ThreadItemUpdatedEvent): boolean {
-  const update: unknown = event.update;
-  return (
-    item?.type === "widget" &&
-    typeof update === "object" &&
-    update !== null &&
-    (update as { type?: unknown }).type === "widget.root.updated"
-  );
 }
