@@ -62,7 +62,7 @@ export function slotOnlyNames(body: readonly Statement[]): ReadonlySet<string> {
 }
 
 /** The nodes whose statements the compiler prints into the output they print into (`direct`). */
-const DIRECT_BLOCKS: ReadonlySet<string> = new Set(["Program", "If", "For", SCOPE, OUTPUT]);
+const DIRECT_BLOCKS: ReadonlySet<string> = new Set(["Program", "If", "For", SCOPE]);
 
 /**
  * Whether `next` renders the same text with slots as `previous` did, by the
