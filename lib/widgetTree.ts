@@ -96,31 +96,54 @@ export function idCounts(node: WidgetNode): IdCounts {
 export type IdCount = 0 | 1 | 2;
 
 /**
- * What is known of a root's id counts, learnt one id at a time. One map can
- * serve several roots: {@link shareIdCounts} hands it on to a root proven
- * to hold the same ids, so a stream of states learns each id once.
+ * What is known of a root's id counts, learnt one id at a time, for roots
+ * no {@link IdCountTrail} holds. One map can serve several roots:
+ * {@link shareIdCounts} hands it on to a root proven to hold the same ids,
+ * so a stream of states learns each id once.
  */
 const knownCounts = new WeakMap<WidgetNode, Map<string, IdCount>>();
 
 /**
- * The last step {@link shareIdCounts} recorded (`sharedFrom` → `sharedTo`,
- * both holding `sharedKnown`), kept out of `knownCounts` until another
- * stream's step takes its place: the next diff of a stream asks about
- * exactly `sharedTo` (and a diff of the same `prev` again, about
- * `sharedFrom`). Why: adding each new (young) root to a `WeakMap` was the
- * dearest step of a patch diff (measured: about 1 µs of 3.5 at K=5000; V8
- * records every young key of an old table in a remembered set). A stream
- * alone pays it no more; interleaved streams pay it once per state, as
- * before. It keeps those two roots (one state and the next, which share all
- * but a path) alive until the next share.
+ * What one stream of states knows of its latest roots' id counts: the
+ * counts learnt one id at a time, and the two roots they hold for (a state
+ * and the next, proven to hold the same ids by {@link shareIdCounts}). The
+ * next diff of the stream asks about exactly the later one.
+ *
+ * Why a stream keeps its own: adding each new (young) root to a `WeakMap`
+ * was the dearest step of a patch diff (measured: about 1 µs of 3.5 at
+ * K=5000; V8 records every young key of an old table in a remembered set).
+ * A trail of its own per subscription (`toThreadEvents`, `diffWidgets`)
+ * touches no shared table however many streams interleave. Callers without
+ * one share {@link SHARED_TRAIL}, which moves the latest root of another
+ * stream to the table when a step takes its place, as one trail of many
+ * streams must. A trail keeps its two roots alive until its next step.
  */
-let sharedFrom: WidgetNode | undefined;
-let sharedTo: WidgetNode | undefined;
-let sharedKnown: Map<string, IdCount> | undefined;
+export class IdCountTrail {
+  #from: WidgetNode | undefined;
+  #to: WidgetNode | undefined;
+  #known: Map<string, IdCount> | undefined;
 
-function knownCountsOf(root: WidgetNode): Map<string, IdCount> | undefined {
-  return root === sharedTo || root === sharedFrom ? sharedKnown : knownCounts.get(root);
+  /** @param shared Whether other streams use this trail too: then a root it leaves goes to the table, not away. */
+  constructor(private readonly shared = false) {}
+
+  /** What the trail knows of `root`'s counts, if `root` is one of its two roots. */
+  knownOf(root: WidgetNode): Map<string, IdCount> | undefined {
+    return root === this.#to || root === this.#from ? this.#known : undefined;
+  }
+
+  /** Moves on to `prev` → `next` (both holding `known`); a first root is a step from itself. */
+  step(prev: WidgetNode, next: WidgetNode, known: Map<string, IdCount>): void {
+    if (this.shared && this.#to !== undefined && this.#to !== prev && this.#known !== undefined) {
+      knownCounts.set(this.#to, this.#known);
+    }
+    this.#from = prev;
+    this.#to = next;
+    this.#known = known;
+  }
 }
+
+/** The trail of callers that keep none. */
+const SHARED_TRAIL = new IdCountTrail(true);
 
 /**
  * Occurrences of `id` among the components a `children` prop holds (an
@@ -164,14 +187,20 @@ function countInSubtree(node: WidgetNode, id: string): IdCount {
  * {@link idCounts} it allocates nothing per node: a tree seen for the first
  * time (fresh from `JSON.parse`, say) is walked once per id asked about,
  * and the answer is remembered for `root` and every root it is shared with.
+ *
+ * @param trail The asking stream's own trail, if it keeps one.
  */
-export function countId(root: WidgetNode, id: string): IdCount {
-  const full = countsCache.get(root);
-  if (full !== undefined) return full.get(id) ?? 0;
-  let known = knownCountsOf(root);
+export function countId(root: WidgetNode, id: string, trail: IdCountTrail = SHARED_TRAIL): IdCount {
+  let known = trail.knownOf(root);
   if (known === undefined) {
-    known = new Map();
-    knownCounts.set(root, known);
+    const full = countsCache.get(root);
+    if (full !== undefined) return full.get(id) ?? 0;
+    known = knownCounts.get(root);
+    if (known === undefined) {
+      known = new Map();
+      if (trail === SHARED_TRAIL) knownCounts.set(root, known);
+      else trail.step(root, root, known);
+    }
   }
   let count = known.get(id);
   if (count === undefined) {
@@ -185,23 +214,23 @@ export function countId(root: WidgetNode, id: string): IdCount {
  * Records that `next` holds exactly the ids `prev` holds (the caller has
  * proven it, e.g. the diff found only text changes), so what is known of
  * `prev`'s counts is known of `next`'s.
+ *
+ * @param trail The stream's own trail, if it keeps one: it steps on to `next`.
  */
-export function shareIdCounts(prev: WidgetNode, next: WidgetNode): void {
-  if (next === sharedTo || next === sharedFrom || knownCounts.has(next) || countsCache.has(next)) return;
-  const full = countsCache.get(prev);
-  if (full !== undefined) {
-    countsCache.set(next, full);
-    return;
+export function shareIdCounts(prev: WidgetNode, next: WidgetNode, trail: IdCountTrail = SHARED_TRAIL): void {
+  if (trail.knownOf(next) !== undefined) return;
+  let known = trail.knownOf(prev);
+  if (known === undefined) {
+    if (knownCounts.has(next) || countsCache.has(next)) return;
+    const full = countsCache.get(prev);
+    if (full !== undefined) {
+      countsCache.set(next, full);
+      return;
+    }
+    known = knownCounts.get(prev);
+    if (known === undefined) return;
   }
-  const known = knownCountsOf(prev);
-  if (known === undefined) return;
-  // Another stream's latest root moves to the map; this stream's moves on to `next`.
-  if (sharedTo !== undefined && sharedTo !== prev && sharedKnown !== undefined) {
-    knownCounts.set(sharedTo, sharedKnown);
-  }
-  sharedFrom = prev;
-  sharedTo = next;
-  sharedKnown = known;
+  trail.step(prev, next, known);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { filter, map, pairwise, pipe, type OperatorFunction } from "rxjs";
+import { defer, filter, map, pairwise, type OperatorFunction } from "rxjs";
 
 import type { UpdatedComponent, WidgetUpdate } from "../lib/events/widgetUpdates";
 import {
   componentId,
   countId,
   idCounts,
+  IdCountTrail,
   isWidgetNode,
   jsonEqual,
   propsEqual,
@@ -254,12 +255,26 @@ export function diffWidgetStates(
   next: WidgetRoot,
   config: DiffWidgetsConfig = {},
 ): WidgetUpdate[] {
+  return diffStatesOnTrail(prev, next, config, undefined);
+}
+
+/**
+ * {@link diffWidgetStates} for a stream that keeps its own
+ * {@link IdCountTrail} (one per subscription), so what it learns of its
+ * states' ids stays with it.
+ */
+export function diffStatesOnTrail(
+  prev: WidgetRoot,
+  next: WidgetRoot,
+  config: DiffWidgetsConfig,
+  trail: IdCountTrail | undefined,
+): WidgetUpdate[] {
   if (prev === next) return [];
   const root: WidgetUpdate[] = [{ type: "widget.root.updated", widget: next }];
   const prevNode: unknown = prev;
   const nextNode: unknown = next;
   if (!isWidgetNode(prevNode) || !isWidgetNode(nextNode)) return root;
-  return diffSubtrees(prevNode, nextNode, ROOT_ONLY, config) ?? root;
+  return diffSubtrees(prevNode, nextNode, ROOT_ONLY, config, trail) ?? root;
 }
 
 /**
@@ -267,12 +282,14 @@ export function diffWidgetStates(
  * subtrees, in document order) of two widget trees that are equal outside
  * them, or `null` if they need a root update or an update of a component
  * enclosing one of the paths. With `[[]]`, the diff of two whole trees.
+ * `trail`: the stream's own, if it keeps one (see {@link diffStatesOnTrail}).
  */
 export function diffSubtrees(
   prevNode: WidgetNode,
   nextNode: WidgetNode,
   paths: readonly TreePath[],
   config: DiffWidgetsConfig,
+  trail?: IdCountTrail,
 ): WidgetUpdate[] | null {
   // First an optimistic pass that takes no id counts. It decides alone when
   // it found a failure no component update can absorb (the exact pass would
@@ -284,8 +301,8 @@ export function diffSubtrees(
   const optimistic = walk(prevNode, nextNode, paths, config, false);
   if (!optimistic.needsExactPass) {
     if (!optimistic.handled) return null;
-    const unique = optimistic.updates.every((update) => isUniqueTarget(prevNode, update));
-    shareIdCounts(prevNode, nextNode);
+    const unique = optimistic.updates.every((update) => isUniqueTarget(prevNode, update, trail));
+    shareIdCounts(prevNode, nextNode, trail);
     if (unique) return optimistic.updates;
   }
   const exact = walk(prevNode, nextNode, paths, config, true);
@@ -295,8 +312,10 @@ export function diffSubtrees(
 const ROOT_ONLY: readonly TreePath[] = [[]];
 
 /** Whether the component an update of the optimistic pass names is unique in `prev`. */
-function isUniqueTarget(prev: WidgetNode, update: WidgetUpdate): boolean {
-  return update.type === "widget.streaming_text.value_delta" && countId(prev, update.component_id) === 1;
+function isUniqueTarget(prev: WidgetNode, update: WidgetUpdate, trail: IdCountTrail | undefined): boolean {
+  return (
+    update.type === "widget.streaming_text.value_delta" && countId(prev, update.component_id, trail) === 1
+  );
 }
 
 /**
@@ -325,9 +344,13 @@ function isUniqueTarget(prev: WidgetNode, update: WidgetUpdate): boolean {
  * @return An operator from widget states to non-empty lists of updates.
  */
 export function diffWidgets(config: DiffWidgetsConfig = {}): OperatorFunction<WidgetRoot, WidgetUpdate[]> {
-  return pipe(
-    pairwise(),
-    map(([prev, next]) => diffWidgetStates(prev, next, config)),
-    filter((updates) => updates.length > 0),
-  );
+  return (states) =>
+    defer(() => {
+      const trail = new IdCountTrail();
+      return states.pipe(
+        pairwise(),
+        map(([prev, next]) => diffStatesOnTrail(prev, next, config, trail)),
+        filter((updates) => updates.length > 0),
+      );
+    });
 }

@@ -4,7 +4,8 @@ import type { ThreadStreamEvent } from "../lib/events/threadEvents";
 import type { ThreadMetadata, WidgetItem } from "../lib/events/threadItems";
 import { defaultGenerateId, type IdGenerator } from "../lib/ids";
 import type { WidgetRoot } from "../widgets/components";
-import { diffWidgetStates, type DiffWidgetsConfig } from "./diffWidgets";
+import { IdCountTrail } from "../lib/widgetTree";
+import { diffStatesOnTrail, type DiffWidgetsConfig } from "./diffWidgets";
 import { LinkedSubscriber } from "./internal/LinkedSubscriber";
 
 /** Options of {@link toThreadEvents}. */
@@ -93,6 +94,8 @@ export function toThreadEvents(
        * job `concatMap` did here, without an inner subscription per state).
        */
       const pending: WidgetRoot[] = [];
+      /** What the diff learnt of this stream's ids, kept with the stream. */
+      const trail = new IdCountTrail();
       let sending = false;
       let completed = false;
 
@@ -121,7 +124,7 @@ export function toThreadEvents(
           subscriber.next({ type: "thread.item.added", item: first });
           return;
         }
-        const updates = diffWidgetStates(widget as WidgetRoot, state, diffConfig);
+        const updates = diffStatesOnTrail(widget as WidgetRoot, state, diffConfig, trail);
         widget = state;
         const itemId = added.id;
         for (const update of updates)
