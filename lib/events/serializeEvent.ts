@@ -93,8 +93,23 @@ function textDeltaEventText(value: unknown): string | undefined {
   if (typeof done !== "boolean") return undefined;
   if (!hasExactly(event, DELTA_EVENT_KEYS) || !hasExactly(update, DELTA_UPDATE_KEYS)) return undefined;
   return (
-    `{"type":"thread.item.updated","item_id":${JSON.stringify(itemId)},` +
-    `"update":{"type":"widget.streaming_text.value_delta","component_id":${JSON.stringify(componentId)},` +
-    `"delta":${JSON.stringify(delta)},"done":${done ? "true" : "false"}}}`
+    `{"type":"thread.item.updated","item_id":${jsonString(itemId)},` +
+    `"update":{"type":"widget.streaming_text.value_delta","component_id":${jsonString(componentId)},` +
+    `"delta":${jsonString(delta)},"done":${done ? "true" : "false"}}}`
   );
+}
+
+/** What `JSON.stringify` escapes in a string (`"`, `\`, control characters), and any surrogate (a lone one is escaped). */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `JSON.stringify(text)`: the text between quotes when it holds nothing
+ * to escape, as an id or a token almost always does. Why: the regular
+ * expression runs in compiled code, while each `JSON.stringify` call
+ * enters the runtime; three of them were about half of a text delta's
+ * serialisation (measured: 280 → 160 ns per event).
+ */
+function jsonString(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

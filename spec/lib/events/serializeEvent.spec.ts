@@ -146,5 +146,25 @@ describe("serializeEvent", () => {
       );
       fc.assert(fc.property(event, (e) => expect(serializeEvent(e)).toBe(withReplacer(e))));
     });
+
+    it("quotes any text as JSON.stringify does: quotes, backslashes, control characters, surrogates", () => {
+      const text = fc.oneof(
+        fc.string({ unit: "binary" }),
+        fc.string({ unit: fc.constantFrom("a", '"', "\\", "\u0000", "\u001f", " ", "\u007f", "\u2028") }),
+        fc.string({
+          unit: fc.integer({ min: 0xd7f0, max: 0xe010 }).map((code) => String.fromCharCode(code)),
+        }),
+      );
+      fc.assert(
+        fc.property(text, text, text, fc.boolean(), (itemId, componentId, delta, done) => {
+          const event = {
+            type: "thread.item.updated",
+            item_id: itemId,
+            update: { type: "widget.streaming_text.value_delta", component_id: componentId, delta, done },
+          };
+          expect(serializeEvent(event)).toBe(JSON.stringify(event));
+        }),
+      );
+    });
   });
 });
