@@ -45,6 +45,17 @@ function targetOf(event: TextDeltaEvent): string {
     : `${itemId.length}:${itemId}/content:${update.content_index}`;
 }
 
+/** Whether two deltas append to the same target: when it says so, {@link targetOf} gives both the same key. */
+function sameTarget(a: TextDeltaEvent, b: TextDeltaEvent): boolean {
+  if (a.item_id !== b.item_id) return false;
+  const x = a.update;
+  const y = b.update;
+  if (x.type === "widget.streaming_text.value_delta") {
+    return y.type === "widget.streaming_text.value_delta" && x.component_id === y.component_id;
+  }
+  return y.type === "assistant_message.content_part.text_delta" && x.content_index === y.content_index;
+}
+
 /**
  * How many chunks are joined into one string while text is held: a long
  * pause (a stalled client) then costs about the text's own size instead of
@@ -79,19 +90,29 @@ export class PendingDeltas {
   private entries: PendingText[] = [];
   /** The entry of each target that can still take text: not yet `done`. */
   private open = new Map<string, PendingText>();
+  /**
+   * The open entry the last delta went to: a stream's deltas mostly append
+   * to one target in a row, and finding it here costs no key string and no
+   * map lookup per token.
+   */
+  private last: PendingText | undefined;
 
   get isEmpty(): boolean {
     return this.entries.length === 0;
   }
 
   add(event: TextDeltaEvent): void {
-    const target = targetOf(event);
     const { update } = event;
-    let entry = this.open.get(target);
-    if (entry === undefined) {
-      entry = { first: event, runs: [], chunks: [], done: false };
-      this.entries.push(entry);
-      this.open.set(target, entry);
+    let entry = this.last;
+    if (entry === undefined || !sameTarget(entry.first, event)) {
+      const target = targetOf(event);
+      entry = this.open.get(target);
+      if (entry === undefined) {
+        entry = { first: event, runs: [], chunks: [], done: false };
+        this.entries.push(entry);
+        this.open.set(target, entry);
+      }
+      this.last = entry;
     }
     // A copy of its own: a held delta cut from the text would keep the whole text alive (see ownString).
     if (update.delta !== "" && entry.chunks.push(ownString(update.delta)) === CHUNKS_PER_RUN) {
@@ -102,7 +123,10 @@ export class PendingDeltas {
       entry.done = update.done;
       // A `done: true` delta closes the entry: text after it starts a new
       // one, so the `done` a client sees falls at the same character.
-      if (update.done) this.open.delete(target);
+      if (update.done) {
+        this.open.delete(targetOf(event));
+        this.last = undefined;
+      }
     }
   }
 
@@ -112,6 +136,7 @@ export class PendingDeltas {
     const entries = this.entries;
     this.entries = [];
     this.open = new Map();
+    this.last = undefined;
     for (const { first, runs, chunks, done } of entries) {
       if (chunks.length > 0) runs.push(chunks.length === 1 ? (chunks[0] ?? "") : chunks.join(""));
       out.push(merged(first, runs, done));
