@@ -50,6 +50,8 @@ interface DiffContext {
    */
   readonly exact: boolean;
   needsExactPass: boolean;
+  /** Whether the pass handled every change (then `updates` are all that is needed). */
+  handled: boolean;
   prevIds?: ReadonlyMap<string, 1 | 2>;
   nextIds?: ReadonlyMap<string, 1 | 2>;
 }
@@ -90,9 +92,9 @@ function grownBy(before: string, after: string): string | undefined {
 }
 
 /**
- * The text delta that turns `prev` into `next` (both streaming texts with
- * the same id, all other props equal): `null` if there is nothing to send,
- * `false` if a delta cannot express the change.
+ * The text delta of component `id` that turns `prev` into `next` (both
+ * streaming texts with that id, all other props equal): `null` if there is
+ * nothing to send, `false` if a delta cannot express the change.
  *
  * A client appends the delta to `value`; nothing more is promised. So by
  * default `streaming` must stay as it is, and `done` is what the reference
@@ -103,21 +105,27 @@ function grownBy(before: string, after: string): string | undefined {
  * or removed) is never a text delta.
  */
 function textDelta(
+  id: string,
   prev: WidgetNode,
   next: WidgetNode,
   doneDeltaEndsStreaming: boolean,
-): { delta: string; done: boolean } | null | false {
+): WidgetUpdate | null | false {
   const before = prev["value"] as string;
   const after = next["value"] as string;
   const wasStreaming = prev["streaming"];
   const isStreaming = next["streaming"];
   const delta = grownBy(before, after);
   if (delta === undefined) return false;
+  let done: boolean;
   if (jsonEqual(wasStreaming, isStreaming)) {
-    return delta === "" ? null : { delta, done: isStreaming !== true };
+    if (delta === "") return null;
+    done = isStreaming !== true;
+  } else if (doneDeltaEndsStreaming && wasStreaming === true && isStreaming === false) {
+    done = true;
+  } else {
+    return false;
   }
-  if (doneDeltaEndsStreaming && wasStreaming === true && isStreaming === false) return { delta, done: true };
-  return false;
+  return { type: "widget.streaming_text.value_delta", component_id: id, delta, done };
 }
 
 /**
@@ -133,16 +141,11 @@ function diffNode(prev: WidgetNode, next: WidgetNode, ctx: DiffContext, isRoot: 
   const text = id !== undefined && isStreamingText(prev) && isStreamingText(next);
   let handled = propsEqual(prev, next, text ? "text" : "children");
   if (handled && text) {
-    const change = textDelta(prev, next, ctx.doneDeltaEndsStreaming);
+    const change = textDelta(id, prev, next, ctx.doneDeltaEndsStreaming);
     if (change === false || (change !== null && ctx.exact && !isUnique(ctx, id))) {
       handled = false;
     } else if (change !== null) {
-      ctx.updates.push({
-        type: "widget.streaming_text.value_delta",
-        component_id: id,
-        delta: change.delta,
-        done: change.done,
-      });
+      ctx.updates.push(change);
     }
   }
   if (handled) handled = diffChildren(prev["children"], next["children"], ctx);
@@ -182,7 +185,7 @@ function walk(
   paths: readonly TreePath[],
   config: DiffWidgetsConfig,
   exact: boolean,
-) {
+): DiffContext {
   const ctx: DiffContext = {
     componentUpdates: config.componentUpdates === true,
     doneDeltaEndsStreaming: config.doneDeltaEndsStreaming === true,
@@ -191,13 +194,13 @@ function walk(
     updates: [],
     exact,
     needsExactPass: false,
+    handled: true,
   };
-  let handled = true;
   for (const path of paths) {
-    handled = diffNode(nodeAt(prev, path), nodeAt(next, path), ctx, path.length === 0);
-    if (!handled) break;
+    ctx.handled = diffNode(nodeAt(prev, path), nodeAt(next, path), ctx, path.length === 0);
+    if (!ctx.handled) break;
   }
-  return { handled, updates: ctx.updates, needsExactPass: ctx.needsExactPass };
+  return ctx;
 }
 
 function diffChildren(prev: unknown, next: unknown, ctx: DiffContext): boolean {
@@ -270,11 +273,13 @@ export function diffStatesOnTrail(
   trail: IdCountTrail | undefined,
 ): WidgetUpdate[] {
   if (prev === next) return [];
-  const root: WidgetUpdate[] = [{ type: "widget.root.updated", widget: next }];
   const prevNode: unknown = prev;
   const nextNode: unknown = next;
-  if (!isWidgetNode(prevNode) || !isWidgetNode(nextNode)) return root;
-  return diffSubtrees(prevNode, nextNode, ROOT_ONLY, config, trail) ?? root;
+  const updates =
+    isWidgetNode(prevNode) && isWidgetNode(nextNode)
+      ? diffSubtrees(prevNode, nextNode, ROOT_ONLY, config, trail)
+      : null;
+  return updates ?? [{ type: "widget.root.updated", widget: next }];
 }
 
 /**
@@ -301,9 +306,13 @@ export function diffSubtrees(
   const optimistic = walk(prevNode, nextNode, paths, config, false);
   if (!optimistic.needsExactPass) {
     if (!optimistic.handled) return null;
-    const unique = optimistic.updates.every((update) => isUniqueTarget(prevNode, update, trail));
+    const { updates } = optimistic;
+    let unique = true;
+    for (let index = 0; unique && index < updates.length; index++) {
+      unique = isUniqueTarget(prevNode, updates[index]!, trail);
+    }
     shareIdCounts(prevNode, nextNode, trail);
-    if (unique) return optimistic.updates;
+    if (unique) return updates;
   }
   const exact = walk(prevNode, nextNode, paths, config, true);
   return exact.handled ? exact.updates : null;
