@@ -115,14 +115,15 @@ export function mergeTextDeltasWhilePaused(
         new LinkedSubscriber<ThreadStreamEvent>(subscriber, {
           next: (event) => {
             if (held.isEnding) return;
+            let merged = false;
             try {
               if (isTextDelta(event) && (isPaused || !pending.isEmpty)) {
                 pending.add(event);
+                merged = true;
               } else {
                 // Not paused and no text pending: nothing to merge with, so it
-                // joins the queue as it is (the queue is usually empty).
+                // goes behind what is held (usually nothing), as it is.
                 pending.drainInto(held.queue);
-                held.queue.push(event);
               }
             } catch (err: unknown) {
               // A malformed event: fail loudly (after what is held) instead of
@@ -130,7 +131,8 @@ export function mergeTextDeltasWhilePaused(
               endAfterHeld(() => subscriber.error(err));
               return;
             }
-            held.send();
+            if (merged) held.send();
+            else held.sendAfterDue(event);
           },
           error: (err: unknown) => endAfterHeld(() => subscriber.error(err)),
           complete: () => endAfterHeld(() => subscriber.complete()),

@@ -128,9 +128,9 @@ export function throttleTextDeltas(
       /** Sends what is pending, then `after` if given, now. */
       const flush = (after?: ThreadStreamEvent): void => {
         pending.drainInto(outbox.queue);
-        if (after !== undefined) outbox.queue.push(after);
         sentAt = scheduler.now();
-        outbox.send();
+        if (after !== undefined) outbox.sendAfterDue(after);
+        else outbox.send();
       };
 
       /**

@@ -71,6 +71,28 @@ export class Outbox {
     }
   }
 
+  /**
+   * Sends `event` behind what is due, as pushing it on the queue and
+   * sending would. Due alone and not paused, it goes straight to the
+   * subscriber: the queue's push was the operators' dearest allocation per
+   * token (the array's storage, emptied after every send, regrown by the
+   * next push).
+   */
+  sendAfterDue(event: ThreadStreamEvent): void {
+    if (this.sending || this.head < this.queue.length || this.subscriber.closed || this.isPaused()) {
+      this.queue.push(event);
+      this.send();
+      return;
+    }
+    this.sending = true;
+    try {
+      this.subscriber.next(event);
+    } finally {
+      this.sending = false;
+    }
+    this.send(); // what the subscriber queued meanwhile, the text merged meanwhile, the ending
+  }
+
   private refillQueue(): boolean {
     this.refill(this.queue);
     return this.queue.length > 0;

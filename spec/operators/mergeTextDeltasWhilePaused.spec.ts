@@ -184,6 +184,22 @@ describe("mergeTextDeltasWhilePaused", () => {
     expect(received).toEqual([d("t", "a"), { type: "progress_update", text: "p" }, d("t", "b!")]);
   });
 
+  it("sends an event pushed back from inside next once that next returned, when nothing is held", () => {
+    const source = new Subject<ThreadStreamEvent>();
+    const received: string[] = [];
+    let inside = false;
+    source.pipe(mergeTextDeltasWhilePaused(new BehaviorSubject(false))).subscribe((event) => {
+      received.push(
+        `${event.type === "progress_update" ? event.text : event.type}${inside ? " (nested)" : ""}`,
+      );
+      inside = true;
+      if (received.length === 1) source.next({ type: "progress_update", text: "pushed back" });
+      inside = false;
+    });
+    source.next({ type: "progress_update", text: "first" });
+    expect(received).toEqual(["first", "pushed back"]);
+  });
+
   it("completes only after the held events are sent", () => {
     testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
       const source = cold("-ab|", { a: d("t", "a"), b: d("t", "b") });

@@ -427,6 +427,22 @@ describe("throttleTextDeltas", () => {
     ]);
   });
 
+  it("sends an event pushed back from inside next once that next returned, when nothing waits", () => {
+    const source = new Subject<ThreadStreamEvent>();
+    const received: string[] = [];
+    let inside = false;
+    source.pipe(throttleTextDeltas({ windowMs: 4 })).subscribe((event) => {
+      received.push(
+        `${event.type === "progress_update" ? event.text : event.type}${inside ? " (nested)" : ""}`,
+      );
+      inside = true;
+      if (received.length === 1) source.next({ type: "progress_update", text: "pushed back" });
+      inside = false;
+    });
+    source.next({ type: "progress_update", text: "first" });
+    expect(received).toEqual(["first", "pushed back"]);
+  });
+
   it("completes only after the flush a re-entrant completion interrupted", () => {
     const results: ThreadStreamEvent[] = [];
     let completed = false;
