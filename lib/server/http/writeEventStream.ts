@@ -27,7 +27,6 @@ export function writeEventStream(
   // batch as written: the stream pauses as soon as Node's buffer plus the batch reach the
   // high-water mark, as `res.write` returning false did per frame.
   let batch = "";
-  let batchBytes = 0;
   let flushScheduled = false;
   let waitingForDrain = false;
   const pause = (): void => {
@@ -43,7 +42,6 @@ export function writeEventStream(
     if (batch === "" || res.writableEnded || res.destroyed) return;
     const chunk = batch;
     batch = "";
-    batchBytes = 0;
     if (!res.write(chunk)) pause();
     else if (waitingForDrain) resume(); // the socket drained before the batch left: nothing to wait for
   };
@@ -54,12 +52,11 @@ export function writeEventStream(
   const subscription = eventFrames(events, paused, config).subscribe({
     next: (frame) => {
       batch += frame;
-      batchBytes += Buffer.byteLength(frame);
       if (!flushScheduled) {
         flushScheduled = true;
         endOfTurn(flush);
       }
-      if (!waitingForDrain && res.writableLength + batchBytes >= res.writableHighWaterMark) pause();
+      if (!waitingForDrain && reachesHighWaterMark(res, batch)) pause();
     },
     complete: () => {
       const chunk = batch;
@@ -83,4 +80,15 @@ export function writeEventStream(
   };
   if (res.destroyed) release();
   else res.once("close", release);
+}
+
+/**
+ * Whether Node's buffer plus `batch` in UTF-8 reach the response's
+ * high-water mark. The batch's size is measured only once its bound (3
+ * bytes per UTF-16 unit) reaches the mark: measuring each frame copied it
+ * into a flat string of its own, before the write copied the batch again.
+ */
+function reachesHighWaterMark(res: ServerResponse, batch: string): boolean {
+  const room = res.writableHighWaterMark - res.writableLength;
+  return batch.length * 3 >= room && Buffer.byteLength(batch) >= room;
 }
