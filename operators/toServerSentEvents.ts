@@ -1,7 +1,7 @@
 import { map, type OperatorFunction } from "rxjs";
 
 import type { ThreadStreamEvent } from "../lib/events/threadEvents";
-import { serializeEvent } from "../lib/events/serializeEvent";
+import { serializeEventBetween } from "../lib/events/serializeEvent";
 
 /**
  * Frames each event as one Server-Sent Event: `data: <json>\n\n`.
@@ -25,5 +25,5 @@ import { serializeEvent } from "../lib/events/serializeEvent";
  * unsubscription pass straight through.
  */
 export function toServerSentEvents(): OperatorFunction<ThreadStreamEvent, string> {
-  return map((event) => `data: ${serializeEvent(event)}\n\n`);
+  return map((event) => serializeEventBetween("data: ", event, "\n\n"));
 }

@@ -45,7 +45,17 @@ function needsNoReplacer(value: unknown, depth = 0): boolean {
  * @return Compact JSON text (no newlines, so it fits one SSE `data:` line).
  */
 export function serializeEvent(value: unknown): string {
-  const delta = textDeltaEventText(value);
+  return serializeEventBetween("", value, "");
+}
+
+/**
+ * `before + serializeEvent(value) + after`, a text delta's made in one
+ * piece: its SSE frame is then one string, not the JSON text and a copy of
+ * it with the framing (measured with the quoting below: 569 → 366 bytes
+ * allocated per frame, 540 → 400 ns per frame and its write's copy).
+ */
+export function serializeEventBetween(before: string, value: unknown, after: string): string {
+  const delta = textDeltaEventText(before, value, after);
   if (delta !== undefined) return delta;
   const text = needsNoReplacer(value) ? JSON.stringify(value) : JSON.stringify(value, dropNulls);
   if (text === undefined) {
@@ -53,7 +63,7 @@ export function serializeEvent(value: unknown): string {
       `serializeEvent: cannot serialise ${typeof value} (JSON has no representation for it)`,
     );
   }
-  return text;
+  return before === "" && after === "" ? text : `${before}${text}${after}`;
 }
 
 const DELTA_EVENT_KEYS: readonly string[] = ["type", "item_id", "update"];
@@ -77,7 +87,7 @@ function hasExactly(value: object, keys: readonly string[]): boolean {
  * then takes the general path: the text is always what `JSON.stringify`
  * gives.
  */
-function textDeltaEventText(value: unknown): string | undefined {
+function textDeltaEventText(before: string, value: unknown, after: string): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const event = value as { type?: unknown; item_id?: unknown; update?: unknown };
   if (event.type !== "thread.item.updated") return undefined;
@@ -93,9 +103,9 @@ function textDeltaEventText(value: unknown): string | undefined {
   if (typeof done !== "boolean") return undefined;
   if (!hasExactly(event, DELTA_EVENT_KEYS) || !hasExactly(update, DELTA_UPDATE_KEYS)) return undefined;
   return (
-    `{"type":"thread.item.updated","item_id":${jsonString(itemId)},` +
-    `"update":{"type":"widget.streaming_text.value_delta","component_id":${jsonString(componentId)},` +
-    `"delta":${jsonString(delta)},"done":${done ? "true" : "false"}}}`
+    `${before}{"type":"thread.item.updated","item_id":"${jsonBody(itemId)}",` +
+    `"update":{"type":"widget.streaming_text.value_delta","component_id":"${jsonBody(componentId)}",` +
+    `"delta":"${jsonBody(delta)}","done":${done ? "true" : "false"}}}${after}`
   );
 }
 
@@ -104,12 +114,12 @@ function textDeltaEventText(value: unknown): string | undefined {
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * `JSON.stringify(text)`: the text between quotes when it holds nothing
- * to escape, as an id or a token almost always does. Why: the regular
- * expression runs in compiled code, while each `JSON.stringify` call
- * enters the runtime; three of them were about half of a text delta's
+ * What `JSON.stringify(text)` puts between its quotes: the text itself when
+ * it holds nothing to escape, as an id or a token almost always does. Why:
+ * the regular expression runs in compiled code, while each `JSON.stringify`
+ * call enters the runtime; three of them were about half of a text delta's
  * serialisation (measured: 280 → 160 ns per event).
  */
-function jsonString(text: string): string {
-  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+function jsonBody(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }

@@ -1,6 +1,8 @@
-import { map } from "rxjs";
+import fc from "fast-check";
+import { from, lastValueFrom, map, toArray } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 
+import { serializeEvent } from "../../lib/events/serializeEvent";
 import type { ThreadStreamEvent } from "../../lib/events/threadEvents";
 import { toServerSentEvents } from "../../operators/toServerSentEvents";
 
@@ -68,5 +70,26 @@ describe("toServerSentEvents", () => {
       );
       expectObservable(frames).toBe("a|", { a: false });
     });
+  });
+
+  it("should frame a text delta as its JSON text, escapes included", async () => {
+    const text = fc.oneof(fc.string({ unit: "binary" }), fc.constantFrom("", ' "a"\n', "\ud800", "😀"));
+    const delta = fc.record({
+      type: fc.constant("thread.item.updated" as const),
+      item_id: text,
+      update: fc.record({
+        type: fc.constant("widget.streaming_text.value_delta" as const),
+        component_id: text,
+        delta: text,
+        done: fc.boolean(),
+      }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(delta, { maxLength: 5 }), async (events) => {
+        const frames = await lastValueFrom(from(events).pipe(toServerSentEvents(), toArray()));
+        expect(frames).toEqual(events.map((event) => `data: ${JSON.stringify(event)}\n\n`));
+        expect(frames).toEqual(events.map((event) => `data: ${serializeEvent(event)}\n\n`));
+      }),
+    );
   });
 });
