@@ -27,6 +27,17 @@ describe("medianRun", () => {
     expect(medianRun([single])).toBe(single);
   });
 
+  it("chooses fast-stream runs by the figure they report, CPU per token", () => {
+    const fast = (cpu: number): BenchResult => ({
+      ...run(Number.NaN, cpu),
+      unit: "µs CPU/token",
+      median: cpu,
+    });
+    const result = medianRun([fast(10.9), fast(9.6), fast(10.0)], "figure");
+    expect(result.median).toBe(10.0);
+    expect(result.note).toBe("median of 3 runs by µs CPU/token (10.9, 9.6, 10.0): p99 NaN ms");
+  });
+
   it("refuses no runs", () => {
     expect(() => medianRun([])).toThrow("medianRun: no runs");
   });
