@@ -50,22 +50,24 @@ export function heartbeat(config: HeartbeatConfig): MonoTypeOperatorFunction<str
   return (frames) =>
     new Observable<string>((subscriber) => {
       let isPaused = false;
-      let dueAt = scheduler.now() + intervalMs;
+      // When the next beat is due, kept in a typed array: a number stored in a closure variable
+      // is boxed anew at every store, here every frame (32 bytes each).
+      const dueAt = new Float64Array([scheduler.now() + intervalMs]);
       const pausedSubscription = paused.subscribe({
         next: (value) => (isPaused = value),
         error: (error: unknown) => subscriber.error(error),
       });
       const beats = scheduler.schedule(function beat(this: SchedulerAction<undefined>) {
         const now = scheduler.now();
-        if (now >= dueAt) {
+        if (now >= dueAt[0]!) {
           if (!isPaused) subscriber.next(HEARTBEAT_FRAME);
-          dueAt += intervalMs;
+          dueAt[0] = dueAt[0]! + intervalMs;
         }
-        this.schedule(undefined, Math.max(0, dueAt - now));
+        this.schedule(undefined, Math.max(0, dueAt[0]! - now));
       }, intervalMs);
       const framesSubscription = frames.subscribe({
         next: (frame) => {
-          dueAt = scheduler.now() + intervalMs;
+          dueAt[0] = scheduler.now() + intervalMs;
           subscriber.next(frame);
         },
         error: (error: unknown) => subscriber.error(error),
