@@ -8,6 +8,7 @@ import { applyThreadEvent } from "../../lib/reducer/applyThreadEvent";
 import { mergeTextDeltasWhilePaused } from "../../operators/mergeTextDeltasWhilePaused";
 import type { WidgetRoot } from "../../widgets/components";
 import { SyncSource } from "../helpers/SyncSource";
+import { receivedWithPushBack } from "../helpers/pushedBack";
 import { d, m } from "../helpers/textDeltaEvents";
 
 const rootUpdated = (widget: WidgetRoot, itemId = "w1"): ThreadStreamEvent => ({
@@ -185,19 +186,10 @@ describe("mergeTextDeltasWhilePaused", () => {
   });
 
   it("sends an event pushed back from inside next once that next returned, when nothing is held", () => {
-    const source = new Subject<ThreadStreamEvent>();
-    const received: string[] = [];
-    let inside = false;
-    source.pipe(mergeTextDeltasWhilePaused(new BehaviorSubject(false))).subscribe((event) => {
-      received.push(
-        `${event.type === "progress_update" ? event.text : event.type}${inside ? " (nested)" : ""}`,
-      );
-      inside = true;
-      if (received.length === 1) source.next({ type: "progress_update", text: "pushed back" });
-      inside = false;
-    });
-    source.next({ type: "progress_update", text: "first" });
-    expect(received).toEqual(["first", "pushed back"]);
+    expect(receivedWithPushBack(mergeTextDeltasWhilePaused(new BehaviorSubject(false)))).toEqual([
+      "first",
+      "pushed back",
+    ]);
   });
 
   it("completes only after the held events are sent", () => {

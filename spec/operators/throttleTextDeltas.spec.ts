@@ -7,6 +7,7 @@ import { throttleTextDeltas } from "../../operators/throttleTextDeltas";
 import type { WidgetRoot } from "../../widgets/components";
 import { SpyScheduler } from "../helpers/SpyScheduler";
 import { SyncSource } from "../helpers/SyncSource";
+import { receivedWithPushBack } from "../helpers/pushedBack";
 import { d, m } from "../helpers/textDeltaEvents";
 
 const card = (id: string): WidgetRoot => ({ type: "Card", id, children: [] });
@@ -428,19 +429,7 @@ describe("throttleTextDeltas", () => {
   });
 
   it("sends an event pushed back from inside next once that next returned, when nothing waits", () => {
-    const source = new Subject<ThreadStreamEvent>();
-    const received: string[] = [];
-    let inside = false;
-    source.pipe(throttleTextDeltas({ windowMs: 4 })).subscribe((event) => {
-      received.push(
-        `${event.type === "progress_update" ? event.text : event.type}${inside ? " (nested)" : ""}`,
-      );
-      inside = true;
-      if (received.length === 1) source.next({ type: "progress_update", text: "pushed back" });
-      inside = false;
-    });
-    source.next({ type: "progress_update", text: "first" });
-    expect(received).toEqual(["first", "pushed back"]);
+    expect(receivedWithPushBack(throttleTextDeltas({ windowMs: 4 }))).toEqual(["first", "pushed back"]);
   });
 
   it("completes only after the flush a re-entrant completion interrupted", () => {
