@@ -1,10 +1,11 @@
 /**
  * Several runs of one W4 case, reported as the run whose p99 delay (or, for
- * the fast stream, CPU per token) is their median. The targets are medians on this machine, and at S = 1000 one
- * process runs at the edge of a core, where the p99 of single runs spread
- * from 84 to 166 ms on one quiet afternoon: one run cannot say on which
- * side of 100 ms a case is. The median run's other figures are reported
- * with it, so they all come from the same run; the note lists every run's p99.
+ * the fast stream, CPU per token) is their median. The targets are medians
+ * on this machine, and at S = 1000 one process runs at the edge of a core,
+ * where the p99 of single runs spread from 84 to 166 ms on one quiet
+ * afternoon: one run cannot say on which side of 100 ms a case is. The
+ * median run's other figures are reported with it, so they all come from
+ * the same run; the note lists every run's p99 (or CPU per token).
  */
 import type { BenchResult } from "./harness";
 
